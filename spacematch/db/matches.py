@@ -1,0 +1,49 @@
+"""Pairings of a project with a space, and their status timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Timestamped, utcnow
+from .spaces import Project, Space
+from .users import User
+
+
+class Match(Timestamped, Base):
+    """A proposed or agreed pairing; its score breakdown explains every criterion."""
+
+    __tablename__ = "match"
+    __table_args__ = (UniqueConstraint("space_id", "project_id", name="uq_match_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("space.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default="suggested")
+
+    space: Mapped[Space] = relationship()
+    project: Mapped[Project] = relationship()
+    events: Mapped[list[MatchEvent]] = relationship(
+        back_populates="match", order_by="MatchEvent.at", cascade="all, delete-orphan"
+    )
+
+
+class MatchEvent(Base):
+    """One step of a match's timeline: suggested → requested → accepted → approved → …"""
+
+    __tablename__ = "match_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    match: Mapped[Match] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,12 @@
+"""Every model in one import, for Alembic and for services."""
+
+from .base import Base
+from .matches import Match, MatchEvent
+from .reference import Area, City, TransitStop
+from .spaces import Project, Space
+from .users import AuditEvent, User
+
+__all__ = [
+    "Area", "AuditEvent", "Base", "City", "Match", "MatchEvent", "Project", "Space",
+    "TransitStop", "User",
+]

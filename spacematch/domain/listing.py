@@ -1,0 +1,220 @@
+"""Validation of space listings and project needs, collecting every problem at once.
+
+Input is a plain mapping (from a form, the API, a CSV row or the demo generator); output is
+a cleaned dict ready to store. Nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from .activities import check_activity
+from .errors import FieldProblem, ValidationError
+from .geometry import check_lonlat
+from .schedule import parse_weekly_hours
+from .vocabulary import (
+    ACCESSIBILITY,
+    AMENITIES,
+    BENEFICIARIES,
+    COST_KINDS,
+    OWNER_KINDS,
+    PROJECT_STATUSES,
+    SPACE_STATUSES,
+    check_choice,
+    check_codes,
+)
+
+MAX_FLOOR_AREA_M2 = 100_000
+
+
+class _Collector:
+    """Runs field checks, keeping every problem instead of stopping at the first."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.problems: list[FieldProblem] = []
+        self.out: dict = {}
+
+    def take(self, field: str, check, *args, required: bool = False, default=None):
+        value = self.data.get(field)
+        if value in (None, "") and not isinstance(value, bool):
+            if required:
+                self.problems.append(FieldProblem(field, "is required"))
+                return None
+            self.out[field] = default
+            return default
+        try:
+            self.out[field] = check(field, value, *args)
+        except ValidationError as exc:
+            self.problems.extend(exc.problems)
+            return None
+        return self.out[field]
+
+    def finish(self) -> dict:
+        if self.problems:
+            raise ValidationError(self.problems)
+        return self.out
+
+
+def _text(max_len: int):
+    def check(field, value):
+        text = str(value).strip()
+        if len(text) > max_len:
+            raise ValidationError(FieldProblem(field, f"is longer than {max_len} characters"))
+        return text
+    return check
+
+
+def _number(lo: float, hi: float, integer: bool = False):
+    def check(field, value):
+        try:
+            n = int(value) if integer else float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(FieldProblem(field, f"{value!r} is not a number")) from None
+        if integer and float(value) != n:
+            raise ValidationError(FieldProblem(field, f"{value!r} is not a whole number"))
+        if not lo <= n <= hi:
+            raise ValidationError(FieldProblem(field, f"{n} is outside {lo:g}..{hi:g}"))
+        return n
+    return check
+
+
+def _money(field, value):
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError(FieldProblem(field, f"{value!r} is not an amount")) from None
+    if amount < 0 or not amount.is_finite():
+        raise ValidationError(FieldProblem(field, "must be zero or more"))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _date(field, value):
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        problem = f"{value!r} is not a date (YYYY-MM-DD)"
+        raise ValidationError(FieldProblem(field, problem)) from None
+
+
+def _codes(field, value, vocabulary):
+    return check_codes(field, value, vocabulary)
+
+
+def _activities(field, value):
+    codes = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+    return sorted({check_activity(field, c) for c in codes if c})
+
+
+def _hours(field, value):
+    return parse_weekly_hours(value, field)
+
+
+def _currency(field, value):
+    code = str(value).strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise ValidationError(FieldProblem(field, f"{value!r} is not a 3-letter currency code"))
+    return code
+
+
+def _choice(field, value, choices):
+    return check_choice(field, value, choices)
+
+
+def _date_order(c: _Collector, first: str, last: str) -> None:
+    a, b = c.out.get(first), c.out.get(last)
+    if a and b and b < a:
+        c.problems.append(FieldProblem(last, f"{b} is before {first} {a}"))
+
+
+def clean_space(data: dict, default_currency: str = "KRW") -> dict:
+    """Check a space listing; return cleaned values or raise with every problem.
+
+    >>> s = clean_space({"title": "Community room", "owner_kind": "public", "lon": 126.97,
+    ...     "lat": 37.57, "floor_area_m2": "85", "capacity": 30, "amenities": "kitchen,water"})
+    >>> s["floor_area_m2"], s["amenities"], s["cost_kind"], s["currency"]
+    (85.0, ['kitchen', 'water'], 'free', 'KRW')
+    >>> clean_space({"title": "", "owner_kind": "public", "lon": 1, "lat": 2,
+    ...     "floor_area_m2": -5, "capacity": 10})
+    Traceback (most recent call last):
+    ...
+    spacematch.domain.errors.ValidationError: Invalid input: title: is required; floor_area_m2: ...
+    """
+    c = _Collector(data)
+    c.take("title", _text(200), required=True)
+    c.take("description", _text(5000), default="")
+    c.take("owner_kind", _choice, OWNER_KINDS, required=True)
+    if data.get("lon") in (None, "") or data.get("lat") in (None, ""):
+        c.problems.append(FieldProblem("location", "longitude and latitude are required"))
+    else:
+        try:
+            c.out["lon"], c.out["lat"] = check_lonlat(data["lon"], data["lat"])
+        except ValidationError as exc:
+            c.problems.extend(exc.problems)
+    c.take("address", _text(300), default="")
+    c.take("floor_area_m2", _number(1, MAX_FLOOR_AREA_M2), required=True)
+    c.take("capacity", _number(1, 100_000, integer=True), required=True)
+    c.take("floor_level", _number(-10, 200, integer=True), default=0)
+    c.take("accessibility", _codes, ACCESSIBILITY, default=[])
+    c.take("amenities", _codes, AMENITIES, default=[])
+    c.take("allowed_uses", _activities, default=[])
+    c.take("available_from", _date)
+    c.take("available_to", _date)
+    _date_order(c, "available_from", "available_to")
+    c.take("weekly_hours", _hours, default={})
+    kind = c.take("cost_kind", _choice, COST_KINDS, default="free")
+    amount = c.take("cost_amount", _money, default=Decimal("0.00"))
+    if kind == "free" and amount:
+        c.problems.append(FieldProblem("cost_amount", "must be 0 for a free space"))
+    if kind in ("monthly", "hourly") and amount == 0:
+        c.problems.append(FieldProblem("cost_amount", f"is required for {kind} cost"))
+    c.take("currency", _currency, default=default_currency)
+    c.take("condition_notes", _text(5000), default="")
+    c.take("status", _choice, SPACE_STATUSES, default="draft")
+    return c.finish()
+
+
+def clean_project(data: dict, default_currency: str = "KRW") -> dict:
+    """Check a project's needs; return cleaned values or raise with every problem.
+
+    >>> p = clean_project({"title": "Repair café", "activity": "maker_repair",
+    ...     "participants": 15, "weekly_hours": "sat 10:00-16:00", "budget_amount": 100000})
+    >>> p["weekly_hours"], p["budget_kind"], str(p["budget_amount"])
+    ({'sat': ['10:00-16:00']}, 'monthly', '100000.00')
+    """
+    c = _Collector(data)
+    c.take("title", _text(200), required=True)
+    c.take("title_en", _text(200))
+    c.take("description", _text(5000), default="")
+    c.take("activity", lambda f, v: check_activity(f, v), required=True)
+    c.take("participants", _number(1, 10_000, integer=True), required=True)
+    c.take("area_min_m2", _number(1, MAX_FLOOR_AREA_M2))
+    c.take("area_max_m2", _number(1, MAX_FLOOR_AREA_M2))
+    lo, hi = c.out.get("area_min_m2"), c.out.get("area_max_m2")
+    if lo and hi and hi < lo:
+        c.problems.append(FieldProblem("area_max_m2", f"{hi:g} is below area_min_m2 {lo:g}"))
+    c.take("required_accessibility", _codes, ACCESSIBILITY, default=[])
+    c.take("required_amenities", _codes, AMENITIES, default=[])
+    has_point = data.get("lon") not in (None, "") or data.get("lat") not in (None, "")
+    if has_point:
+        try:
+            c.out["lon"], c.out["lat"] = check_lonlat(data.get("lon"), data.get("lat"),
+                                                      "preferred_location")
+        except ValidationError as exc:
+            c.problems.extend(exc.problems)
+    c.take("max_distance_m", _number(50, 100_000))
+    if c.out.get("max_distance_m") and not has_point:
+        c.problems.append(FieldProblem("max_distance_m", "needs a preferred location"))
+    c.take("starts_on", _date)
+    c.take("ends_on", _date)
+    _date_order(c, "starts_on", "ends_on")
+    c.take("weekly_hours", _hours, default={})
+    c.take("budget_kind", _choice, COST_KINDS, default="monthly")
+    c.take("budget_amount", _money, default=Decimal("0.00"))
+    c.take("currency", _currency, default=default_currency)
+    c.take("beneficiaries", _codes, BENEFICIARIES, default=[])
+    c.take("status", _choice, PROJECT_STATUSES, default="draft")
+    return c.finish()

@@ -1,0 +1,138 @@
+"""Weekly opening hours: parse, normalise, and measure overlap.
+
+A schedule is stored as a dict from day code to a list of ``"HH:MM-HH:MM"`` ranges, e.g.
+``{"tue": ["18:00-21:00"], "thu": ["18:00-21:00"]}``. Internally a schedule is a sorted list
+of ``(start, end)`` minutes from Monday 00:00, which makes overlap arithmetic trivial.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import FieldProblem, ValidationError
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+MINUTES_PER_DAY = 24 * 60
+
+
+def _parse_range(field: str, text: str) -> tuple[int, int]:
+    m = _RANGE.match(text)
+    if not m:
+        raise ValidationError(FieldProblem(field, f"{text!r} is not a time range like 09:00-18:00"))
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59 or end > MINUTES_PER_DAY:
+        raise ValidationError(FieldProblem(field, f"{text!r} is not a valid time of day"))
+    if end <= start:
+        raise ValidationError(FieldProblem(field, f"{text!r} ends before it starts"))
+    return start, end
+
+
+def _expand_days(field: str, spec: str) -> list[str]:
+    spec = spec.strip().lower()
+    if "-" in spec:
+        first, last = (s.strip() for s in spec.split("-", 1))
+        if first not in DAYS or last not in DAYS:
+            raise ValidationError(FieldProblem(field, f"{spec!r} is not a day range like mon-fri"))
+        i, j = DAYS.index(first), DAYS.index(last)
+        return list(DAYS[i : j + 1]) if i <= j else list(DAYS[i:] + DAYS[: j + 1])
+    if spec not in DAYS:
+        raise ValidationError(FieldProblem(field, f"{spec!r} is not a day ({', '.join(DAYS)})"))
+    return [spec]
+
+
+def parse_weekly_hours(value, field: str = "weekly_hours") -> dict[str, list[str]]:
+    """Normalise weekly hours given as a dict or as text; raise naming ``field`` if invalid.
+
+    Overlapping or touching ranges on one day are merged.
+
+    >>> parse_weekly_hours("mon-wed 09:00-12:00; tue 11:00-14:00")
+    {'mon': ['09:00-12:00'], 'tue': ['09:00-14:00'], 'wed': ['09:00-12:00']}
+    >>> parse_weekly_hours({"sat": ["10:00-16:00"]})
+    {'sat': ['10:00-16:00']}
+    >>> parse_weekly_hours("fri 18:00-17:00")
+    Traceback (most recent call last):
+    ...
+    spacematch.domain.errors.ValidationError: Invalid input: weekly_hours: '18:00-17:00' ...
+    """
+    if value in (None, "", {}):
+        return {}
+    per_day: dict[str, list[tuple[int, int]]] = {}
+    if isinstance(value, str):
+        for part in (p for p in re.split(r"[;\n]", value) if p.strip()):
+            bits = part.strip().split(None, 1)
+            if len(bits) != 2:
+                raise ValidationError(
+                    FieldProblem(field, f"{part.strip()!r} should look like 'mon-fri 09:00-18:00'")
+                )
+            for day in _expand_days(field, bits[0]):
+                for rng in bits[1].split(","):
+                    per_day.setdefault(day, []).append(_parse_range(field, rng))
+    elif isinstance(value, dict):
+        for day, ranges in value.items():
+            if day not in DAYS:
+                raise ValidationError(FieldProblem(field, f"{day!r} is not a day code"))
+            if isinstance(ranges, str):
+                ranges = [ranges]
+            for rng in ranges:
+                per_day.setdefault(day, []).append(_parse_range(field, rng))
+    else:
+        raise ValidationError(FieldProblem(field, "must be a mapping of days to time ranges"))
+    return {day: [_format(a, b) for a, b in _merge(per_day[day])] for day in DAYS if day in per_day}
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _format(start: int, end: int) -> str:
+    return f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+
+
+def to_week_intervals(hours: dict[str, list[str]]) -> list[tuple[int, int]]:
+    """Minutes from Monday 00:00 for each range of a normalised schedule.
+
+    >>> to_week_intervals({"tue": ["18:00-21:00"]})
+    [(2520, 2700)]
+    """
+    out = []
+    for day, ranges in hours.items():
+        base = DAYS.index(day) * MINUTES_PER_DAY
+        for rng in ranges:
+            start, end = _parse_range("weekly_hours", rng)
+            out.append((base + start, base + end))
+    return sorted(out)
+
+
+def overlap_minutes(a: dict[str, list[str]], b: dict[str, list[str]]) -> int:
+    """Minutes per week that two normalised schedules share.
+
+    >>> overlap_minutes({"tue": ["18:00-21:00"]}, {"tue": ["19:00-22:00"], "wed": ["18:00-21:00"]})
+    120
+    """
+    xs, ys = to_week_intervals(a), to_week_intervals(b)
+    i = j = total = 0
+    while i < len(xs) and j < len(ys):
+        lo, hi = max(xs[i][0], ys[j][0]), min(xs[i][1], ys[j][1])
+        total += max(0, hi - lo)
+        if xs[i][1] < ys[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+def weekly_minutes(hours: dict[str, list[str]]) -> int:
+    """Total minutes per week of a normalised schedule.
+
+    >>> weekly_minutes({"mon": ["09:00-12:00"], "fri": ["13:00-14:30"]})
+    270
+    """
+    return sum(end - start for start, end in to_week_intervals(hours))

@@ -1,0 +1,91 @@
+"""Read-only views of the catalogue: cities, counts, and what the map shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geoalchemy2.shape import to_shape
+from sqlalchemy import func, select
+
+from ..db.models import Area, City, Project, Space
+from ..domain.errors import NotFound
+from ..extensions import db
+
+
+@dataclass(frozen=True)
+class CitySummary:
+    slug: str
+    name: str
+    name_en: str | None
+    centre: tuple[float, float]  # lat, lon
+    listed_spaces: int
+    open_projects: int
+    areas: int
+
+
+def list_cities() -> list[City]:
+    return list(db.session.scalars(select(City).order_by(City.id)))
+
+
+def pick_city(slug: str | None, default_slug: str | None = None) -> City | None:
+    """The city asked for, else the configured default, else the first loaded; None if none."""
+    if slug:
+        city = db.session.scalar(select(City).where(City.slug == slug))
+        if city is None:
+            raise NotFound(f"No city {slug!r} has been loaded.")
+        return city
+    if default_slug:
+        city = db.session.scalar(select(City).where(City.slug == default_slug))
+        if city is not None:
+            return city
+    return db.session.scalar(select(City).order_by(City.id).limit(1))
+
+
+def summarise_city(city: City) -> CitySummary:
+    spaces = db.session.scalar(
+        select(func.count(Space.id)).where(Space.city_id == city.id, Space.status == "listed")
+    )
+    projects = db.session.scalar(
+        select(func.count(Project.id)).where(Project.city_id == city.id, Project.status == "open")
+    )
+    areas = db.session.scalar(select(func.count(Area.id)).where(Area.city_id == city.id))
+    return CitySummary(city.slug, city.name, city.name_en, (city.centre_lat, city.centre_lon),
+                       spaces or 0, projects or 0, areas or 0)
+
+
+def listed_space_points(city: City) -> list[dict]:
+    """Listed spaces of a city as plain rows for a map (no ORM objects leave the service)."""
+    rows = db.session.execute(
+        select(
+            Space.id, Space.title, Space.owner_kind, Space.floor_area_m2, Space.capacity,
+            Space.cost_kind, Space.location, Area.name,
+        )
+        .join(Area, Space.area_id == Area.id)
+        .where(Space.city_id == city.id, Space.status == "listed")
+        .order_by(Space.id)
+    )
+    out = []
+    for sid, title, kind, m2, cap, cost, loc, area in rows:
+        pt = to_shape(loc)
+        out.append({"id": sid, "title": title, "owner_kind": kind, "floor_area_m2": m2,
+                    "capacity": cap, "cost_kind": cost, "lon": pt.x, "lat": pt.y, "area": area})
+    return out
+
+
+def district_outlines(city: City) -> list[dict]:
+    """The top-level areas of a city with their listed-space counts, for the map's base layer."""
+    level = city.levels[0] if city.levels else "district"
+    counts = dict(db.session.execute(
+        select(Area.parent_id, func.count(Space.id))
+        .join(Space, Space.area_id == Area.id)
+        .where(Space.city_id == city.id, Space.status == "listed")
+        .group_by(Area.parent_id)
+    ).all())
+    areas = db.session.scalars(
+        select(Area).where(Area.city_id == city.id, Area.level == level).order_by(Area.id)
+    )
+    return [
+        {"id": a.id, "name": a.name, "name_en": a.name_en, "population": a.population,
+         "listed_spaces": counts.get(a.id, 0), "geometry": to_shape(a.geom)}
+        for a in areas
+    ]

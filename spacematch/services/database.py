@@ -1,0 +1,31 @@
+"""Schema management."""
+
+from __future__ import annotations
+
+from flask_migrate import upgrade
+
+from .. import MIGRATIONS
+from ..domain.errors import SpacematchError
+from ..extensions import db
+
+
+def upgrade_schema() -> str:
+    """Run every pending migration; return the database URL with any password hidden."""
+    upgrade(directory=str(MIGRATIONS))
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+def require_schema() -> None:
+    """Raise a clear error if ``init-db`` has not been run on this database."""
+    from sqlalchemy import inspect
+
+    if not inspect(db.engine).has_table("alembic_version"):
+        raise DatabaseNotReady(
+            f"The database {db.engine.url.render_as_string(hide_password=True)} has no "
+            "spacematch schema yet: run `spacematch init-db` first."
+        )
+
+
+class DatabaseNotReady(SpacematchError):
+    status = 503
+    code = "database_not_ready"

@@ -1,0 +1,81 @@
+"""Listing spaces: owners create and edit them; the area is always computed, never typed."""
+
+from __future__ import annotations
+
+import shapely
+from geoalchemy2.shape import from_shape
+from sqlalchemy import func, select
+
+from ..db.models import Area, City, Space, User
+from ..domain.errors import FieldProblem, NotFound, PermissionDenied, ValidationError
+from ..domain.listing import clean_space
+from ..extensions import db
+from .audit import record
+from .users import require_role
+
+AUDITED = ("title", "status", "floor_area_m2", "capacity", "cost_kind", "cost_amount", "area_id")
+
+
+def locate_area(lon: float, lat: float) -> Area:
+    """The finest loaded area that covers the point (lowest id on a shared border)."""
+    point = func.ST_GeomFromText(f"POINT({lon!r} {lat!r})", 4326)
+    candidates = db.session.execute(
+        select(Area, City.levels).join(City, Area.city_id == City.id)
+        .where(func.ST_Intersects(Area.geom, point)).order_by(Area.id)
+    ).all()
+    finest = [a for a, levels in candidates if levels and a.level == levels[-1]]
+    if not finest:
+        raise ValidationError(FieldProblem(
+            "location", f"({lon:.5f}, {lat:.5f}) is outside every area spacematch knows"))
+    return finest[0]
+
+
+def create_space(actor: User | None, data: dict) -> Space:
+    """An owner lists a new space (as a draft unless ``status`` says otherwise)."""
+    require_role(actor, "owner")
+    cleaned = clean_space(data)
+    lon, lat = cleaned.pop("lon"), cleaned.pop("lat")
+    area = locate_area(lon, lat)
+    space = Space(**cleaned, owner_id=actor.id, city_id=area.city_id, area_id=area.id,
+                  location=from_shape(shapely.Point(lon, lat), srid=4326))
+    db.session.add(space)
+    db.session.flush()
+    record(actor, "create", space, after=_snapshot(space))
+    db.session.commit()
+    return space
+
+
+def update_space(actor: User | None, space_id: int, changes: dict) -> Space:
+    """The owner (or an admin) edits a space; nothing changes unless all of it is valid."""
+    require_role(actor, "owner")
+    space = db.session.get(Space, space_id)
+    if space is None:
+        raise NotFound(f"No space {space_id}.")
+    if actor.role != "admin" and space.owner_id != actor.id:
+        raise PermissionDenied("Only the space's owner may change it.")
+    before = _snapshot(space)
+    lon = db.session.scalar(select(func.ST_X(Space.location)).where(Space.id == space_id))
+    lat = db.session.scalar(select(func.ST_Y(Space.location)).where(Space.id == space_id))
+    merged = {c: getattr(space, c) for c in _EDITABLE} | {"lon": lon, "lat": lat} | changes
+    cleaned = clean_space(merged, default_currency=space.currency)
+    lon, lat = cleaned.pop("lon"), cleaned.pop("lat")
+    area = locate_area(lon, lat)
+    for key, value in cleaned.items():
+        setattr(space, key, value)
+    space.location = from_shape(shapely.Point(lon, lat), srid=4326)
+    space.area_id, space.city_id = area.id, area.city_id
+    db.session.flush()
+    record(actor, "update", space, before=before, after=_snapshot(space))
+    db.session.commit()
+    return space
+
+
+_EDITABLE = ("title", "description", "owner_kind", "address", "floor_area_m2", "capacity",
+             "floor_level", "accessibility", "amenities", "allowed_uses", "available_from",
+             "available_to", "weekly_hours", "cost_kind", "cost_amount", "currency",
+             "condition_notes", "status")
+
+
+def _snapshot(space: Space) -> dict:
+    return {k: (str(v) if k == "cost_amount" else v) for k in AUDITED
+            if (v := getattr(space, k)) is not None}

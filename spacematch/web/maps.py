@@ -1,0 +1,133 @@
+"""Folium maps whose every script and stylesheet is served by the app itself (offline)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import folium
+import shapely
+from folium.plugins import FastMarkerCluster
+from markupsafe import Markup
+
+# Folium names each asset it links; map each name to our vendored copy. Assets we do not use
+# (Bootstrap 3 glyphicons, the awesome-markers rotate helper) are dropped.
+LOCAL_ASSETS = {
+    "leaflet": "vendor/leaflet/leaflet.js",
+    "jquery": "vendor/jquery/jquery.min.js",
+    "bootstrap": "vendor/bootstrap/bootstrap.bundle.min.js",
+    "awesome_markers": "vendor/awesome-markers/leaflet.awesome-markers.min.js",
+    "markerclusterjs": "vendor/markercluster/leaflet.markercluster.js",
+    "leaflet_css": "vendor/leaflet/leaflet.css",
+    "bootstrap_css": "vendor/bootstrap/bootstrap.min.css",
+    "awesome_markers_font_css": "vendor/fontawesome/css/all.min.css",
+    "awesome_markers_css": "vendor/awesome-markers/leaflet.awesome-markers.css",
+    "markerclustercss": "vendor/markercluster/MarkerCluster.css",
+    "markerclusterdefaultcss": "vendor/markercluster/MarkerCluster.Default.css",
+}
+DROPPED_ASSETS = {"glyphicons_css", "awesome_rotate_css"}
+
+OWNER_COLOURS = {"public": "#1f6feb", "private": "#d97706", "nonprofit": "#15803d"}
+
+# Builds one circle marker per row [lat, lon, title, owner_kind, m2, capacity, area, id]
+# with text set through the DOM, so titles are never parsed as HTML.
+_MARKER_CALLBACK = """
+function callback(row) {
+    var colours = %s;
+    var m = L.circleMarker(new L.LatLng(row[0], row[1]), {
+        radius: 6, weight: 1, color: '#ffffff', fillOpacity: 0.9,
+        fillColor: colours[row[3]] || '#6b7280'
+    });
+    var box = document.createElement('div');
+    var t = document.createElement('strong'); t.textContent = row[2]; box.appendChild(t);
+    var p = document.createElement('div');
+    p.textContent = row[6] + ' · ' + row[4] + ' m² · ' + row[5] + ' people';
+    box.appendChild(p);
+    m.bindPopup(box);
+    return m;
+}
+"""
+
+# Neutral cluster bubbles, so cluster colours are not read as owner kinds.
+_CLUSTER_ICON = """
+function(cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 50 ? 34 : (n < 300 ? 42 : 50);
+    return L.divIcon({html: '<div><span>' + n + '</span></div>', className: 'sm-cluster',
+                      iconSize: L.point(size, size)});
+}
+"""
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """The pieces of a rendered map for a Jinja page: head links, the div, the script."""
+
+    header: Markup
+    html: Markup
+    script: Markup
+
+
+def localise_assets(element, static_url) -> None:
+    """Point every asset of ``element`` and its children at the app's static files."""
+    for child in [element, *element._children.values()]:
+        for attr in ("default_js", "default_css"):
+            assets = getattr(child, attr, None)
+            if not assets:
+                continue
+            local = []
+            for name, _url in assets:
+                if name in DROPPED_ASSETS:
+                    continue
+                if name not in LOCAL_ASSETS:
+                    raise KeyError(f"Folium asset {name!r} has no vendored copy")
+                local.append((name, static_url(LOCAL_ASSETS[name])))
+            setattr(child, attr, local)
+        if child is not element:
+            localise_assets(child, static_url)
+
+
+def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attribution=""):
+    """A map of a city's districts (base layer) and listed spaces (clustered points)."""
+    m = folium.Map(location=list(centre), zoom_start=11, tiles=None, control_scale=True,
+                   prefer_canvas=True, height="100%", maxZoom=19, zoomSnap=0.25)
+    if tile_url:
+        folium.TileLayer(tile_url, attr=tile_attribution or "map tiles", name="Basemap").add_to(m)
+    if districts:
+        features = [
+            {"type": "Feature",
+             "properties": {"name": d["name"], "name_en": d["name_en"] or "",
+                            "spaces": d["listed_spaces"]},
+             "geometry": json.loads(shapely.to_geojson(
+                 shapely.simplify(d["geometry"], 0.0003, preserve_topology=True)))}
+            for d in districts
+        ]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name="Districts",
+            style_function=lambda _f: {"color": "#475569", "weight": 1.2,
+                                       "fillColor": "#e2e8f0", "fillOpacity": 0.35},
+            highlight_function=lambda _f: {"weight": 2.5, "fillOpacity": 0.5},
+            tooltip=folium.GeoJsonTooltip(fields=["name", "name_en", "spaces"],
+                                          aliases=["", "", "listed spaces"]),
+        ).add_to(m)
+        xs = [d["geometry"].bounds for d in districts]
+        m.fit_bounds([[min(b[1] for b in xs), min(b[0] for b in xs)],
+                      [max(b[3] for b in xs), max(b[2] for b in xs)]])
+    if spaces:
+        rows = [[s["lat"], s["lon"], s["title"], s["owner_kind"], round(s["floor_area_m2"]),
+                 s["capacity"], s["area"], s["id"]] for s in spaces]
+        FastMarkerCluster(rows, callback=_MARKER_CALLBACK % json.dumps(OWNER_COLOURS),
+                          name="Spaces", icon_create_function=_CLUSTER_ICON,
+                          options={"chunkedLoading": True,
+                                   "disableClusteringAtZoom": 16}).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return render_parts(m, static_url)
+
+
+def render_parts(m: folium.Map, static_url) -> MapParts:
+    localise_assets(m, static_url)
+    root = m.get_root()
+    root.render()
+    return MapParts(Markup(root.header.render()), Markup(root.html.render()),
+                    Markup(root.script.render()))
