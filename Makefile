@@ -37,8 +37,10 @@ system-deps:
 	  || ldconfig -p 2>/dev/null | grep -q mod_spatialite \
 	  || { $(call apt_install,libsqlite3-mod-spatialite,libspatialite); }
 
+# Chromium for the browser tests; CJK fonts so screenshots show Korean text, not boxes.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(call apt_install,chromium chromium-driver,chromium); }
+	@fc-list 2>/dev/null | grep -qi "CJK" || { $(call apt_install,fonts-noto-cjk,font-noto-sans-cjk); }
 
 $(STAMP)/venv: pyproject.toml
 	@mkdir -p $(STAMP)

@@ -41,7 +41,7 @@ def test_load_reference_and_demo(runner, app):
     assert result.exit_code == 0, result.output
     assert "278 neighbourhood areas" in result.output
     with app.app_context():
-        assert db.session.scalar(select(func.count(Area.id))) == 334
+        assert db.session.scalar(select(func.count(Area.id))) == 335
 
 
 def test_init_db_is_repeatable(runner):

@@ -1,7 +1,8 @@
 """Build data/baltimore/ (the reference folder spacematch loads) from ../shared/data/.
 
 Run from the repository root:  python data/prepare/baltimore.py ../shared/data
-Districts are BNIA's Community Statistical Areas; neighbourhoods are the 2010 Neighborhood
+The city level is the land boundary (MD iMap) with the 2020 Census total; districts are
+BNIA's Community Statistical Areas; neighbourhoods are the 2010 Neighborhood
 Statistical Areas, whose names the vacant-building notices use. Needs geopandas.
 """
 
@@ -22,13 +23,19 @@ def slug(name: str) -> str:
 
 def main(shared: Path) -> None:
     OUT.mkdir(exist_ok=True)
+    land = gpd.read_file(shared / "baltimore-boundaries/baltimore_city_land_boundary.geojson")
+    nsa = gpd.read_file(shared / "baltimore-boundaries/baltimore_neighborhoods_2010.geojson")
+    gpd.GeoDataFrame(
+        {"code": ["2451090000"], "name": ["Baltimore City"], "name_en": ["Baltimore City"],
+         "population": [int(nsa["pop2020"].sum())], "population_year": [2020]},
+        geometry=land.geometry.iloc[:1].values, crs="EPSG:4326",
+    ).to_file(OUT / "city.geojson", driver="GeoJSON", COORDINATE_PRECISION=6)
     csa = gpd.read_file(shared / "baltimore-boundaries/baltimore_csas.geojson")
     gpd.GeoDataFrame(
         {"code": csa["id"].astype(int).astype(str), "name": csa["name"], "name_en": csa["name"],
          "population": csa["pop2020"].astype(int), "population_year": 2020},
         geometry=csa.geometry, crs="EPSG:4326",
     ).to_file(OUT / "districts.geojson", driver="GeoJSON", COORDINATE_PRECISION=6)
-    nsa = gpd.read_file(shared / "baltimore-boundaries/baltimore_neighborhoods_2010.geojson")
     gpd.GeoDataFrame(
         {"code": nsa["name"].map(slug), "name": nsa["name"], "name_en": nsa["name"],
          "parent_code": nsa["csa_id"].astype("Int64").astype(str),

@@ -16,7 +16,7 @@ def record(actor: User | None, action: str, entity, *, before: dict | None = Non
         action=action,
         entity=entity.__tablename__ if hasattr(entity, "__tablename__") else str(entity),
         entity_id=getattr(entity, "id", None),
-        before=before, after=after, detail=detail,
+        before=before, after=after, detail=detail[:500] if detail else None,
     )
     db.session.add(event)
     return event

@@ -73,8 +73,8 @@ def listed_space_points(city: City) -> list[dict]:
 
 
 def district_outlines(city: City) -> list[dict]:
-    """The top-level areas of a city with their listed-space counts, for the map's base layer."""
-    level = city.levels[0] if city.levels else "district"
+    """The areas one level above the finest, with their listed-space counts, for the map."""
+    level = city.levels[-2] if len(city.levels) > 1 else city.levels[0]
     counts = dict(db.session.execute(
         select(Area.parent_id, func.count(Space.id))
         .join(Space, Space.area_id == Area.id)

@@ -20,6 +20,7 @@ from ..domain.errors import DataLoadError, FieldProblem, ValidationError
 from ..domain.geometry import locate_points
 from ..domain.listing import clean_project, clean_space
 from ..extensions import db
+from .audit import record
 from .demo_sources import DEMO_OWNERS, DEMO_SOURCES, DemoOwner
 from .sources import LoadReport, RowProblem, read_text
 
@@ -41,6 +42,8 @@ def load_demo(data_dir: str | Path, progress: Progress | None = None) -> list[Lo
                 reports.append(_load_city_spaces(cities[slug], data_dir / "demo" / slug,
                                                  sources, progress))
         reports.append(_load_projects(cities, data_dir / "demo" / "projects.toml"))
+        record(None, "load-demo", "demo", label="command line",
+               detail="; ".join(r.lines()[0] for r in reports)[:500])
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from spacematch.db.models import Area, City, TransitStop
+from spacematch.db.models import Area, AuditEvent, City, TransitStop
 from spacematch.domain.errors import DataLoadError
 from spacematch.extensions import db
 from spacematch.services.reference import load_reference
@@ -72,6 +72,10 @@ def test_reloading_updates_in_place(app, mini_city):
         ids = dict(db.session.execute(select(Area.code, Area.id)).all())
         second = load_reference(mini_city)
         assert first.stored == second.stored
+        events = db.session.scalars(select(AuditEvent.detail)
+                                    .where(AuditEvent.action == "load-reference")).all()
+        assert len(events) == 2 and "25 district areas" not in events[0]
+        assert "3 district areas" in events[0]
         assert dict(db.session.execute(select(Area.code, Area.id)).all()) == ids
 
 
@@ -144,7 +148,10 @@ def test_another_city_loads_from_its_own_folder(app):
         report = load_reference(DATA / "baltimore")
         city = db.session.scalar(select(City).where(City.slug == "baltimore"))
         assert city.metric_crs == "EPSG:32618"  # UTM 18N, chosen from the data
-        assert report.stored == {"district areas": 56, "neighbourhood areas": 278}
+        assert report.stored == {"city areas": 1, "district areas": 56,
+                                 "neighbourhood areas": 278}
         orphans = db.session.scalar(select(func.count()).select_from(Area).where(
-            Area.level == "neighbourhood", Area.parent_id.is_(None)))
+            Area.level != "city", Area.parent_id.is_(None)))
         assert orphans == 0
+        whole = db.session.scalar(select(Area).where(Area.level == "city"))
+        assert whole.population == 585_708  # the 2020 Census count, summed from neighbourhoods
