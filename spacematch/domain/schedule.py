@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .errors import FieldProblem, ValidationError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -31,6 +33,8 @@ def _parse_range(field: str, text: str) -> tuple[int, int]:
 
 def _expand_days(field: str, spec: str) -> list[str]:
     spec = spec.strip().lower()
+    if "," in spec:
+        return [d for part in spec.split(",") if part.strip() for d in _expand_days(field, part)]
     if "-" in spec:
         first, last = (s.strip() for s in spec.split("-", 1))
         if first not in DAYS or last not in DAYS:
@@ -136,3 +140,65 @@ def weekly_minutes(hours: dict[str, list[str]]) -> int:
     270
     """
     return sum(end - start for start, end in to_week_intervals(hours))
+
+
+SLOT_MINUTES = 30
+SLOTS_PER_WEEK = 7 * MINUTES_PER_DAY // SLOT_MINUTES  # 336
+SLOT_WORDS = (SLOTS_PER_WEEK + 63) // 64  # 6 uint64 words per schedule
+
+
+def to_slot_mask(hours: dict[str, list[str]], *, outward: bool) -> np.ndarray:
+    """A week as 336 half-hour slots packed into 6 uint64 words.
+
+    ``outward=True`` (a project's needs) marks every slot the hours touch; ``outward=False``
+    (a space's availability) marks only slots wholly inside them. So a space is never
+    credited with time it does not offer.
+
+    >>> m = to_slot_mask({"mon": ["00:00-01:15"]}, outward=False)
+    >>> int(m[0]), int(to_slot_mask({"mon": ["00:00-01:15"]}, outward=True)[0])
+    (3, 7)
+    """
+    bits = np.zeros(SLOT_WORDS * 64, dtype=bool)
+    for start, end in to_week_intervals(hours):
+        if outward:
+            a, b = start // SLOT_MINUTES, -(-end // SLOT_MINUTES)
+        else:
+            a, b = -(-start // SLOT_MINUTES), end // SLOT_MINUTES
+        bits[a:b] = True
+    return np.packbits(bits.reshape(SLOT_WORDS, 64)[:, ::-1], axis=1).view(">u8").astype(
+        np.uint64).ravel()
+
+
+def slot_count(masks: np.ndarray) -> np.ndarray:
+    """Number of slots set, per row of masks (shape ``(..., SLOT_WORDS)``)."""
+    return np.bitwise_count(masks).sum(axis=-1, dtype=np.int64)
+
+
+def describe_slots(mask: np.ndarray) -> str:
+    """Compact text for a slot mask, e.g. ``Tue/Thu 18:00–21:00``.
+
+    >>> describe_slots(to_slot_mask(parse_weekly_hours("tue,thu 18:00-21:00"), outward=True))
+    'Tue/Thu 18:00–21:00'
+    """
+    words = np.asarray(mask, dtype=np.uint64)
+    bits = np.unpackbits(words.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)[:, ::-1]
+    bits = bits.reshape(-1)[:SLOTS_PER_WEEK].astype(bool)
+    per_day: dict[str, list[str]] = {}
+    for d, day in enumerate(DAYS):
+        day_bits = bits[d * 48:(d + 1) * 48]
+        ranges, i = [], 0
+        while i < 48:
+            if day_bits[i]:
+                j = i
+                while j < 48 and day_bits[j]:
+                    j += 1
+                ranges.append(f"{i // 2:02d}:{i % 2 * 30:02d}–{j // 2:02d}:{j % 2 * 30:02d}")
+                i = j
+            else:
+                i += 1
+        if ranges:
+            per_day[day] = ranges
+    groups: dict[str, list[str]] = {}
+    for day, ranges in per_day.items():
+        groups.setdefault(", ".join(ranges), []).append(day.title())
+    return "; ".join(f"{'/'.join(days)} {ranges}" for ranges, days in groups.items()) or "—"

@@ -1,0 +1,195 @@
+"""An in-memory spatial index of listed spaces that answers "top k for this project".
+
+Spaces are stored as columns (``SpaceTable``) sorted into horizontal bands of the metric
+plane and, within a band, by x. A radius query then touches a few contiguous runs of rows —
+one per band — so the columns are read as views, without gathering; cheap hard filters
+(distance, floor area, capacity, cost) run first on those runs and the full score only on
+the survivors. Ties are broken by space id, so results are deterministic.
+
+Changes arrive without a rebuild: a changed or removed space is masked out of the main
+table, and new versions go to a small delta table that is scanned in full; ``compact`` folds
+the delta in when it grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scoring import Evaluation, Needs, evaluate, monthly_cost, rank
+from .spacetable import ARRAY_COLUMNS, AreaTable, SpaceTable
+
+DEFAULT_BAND_M = 1000.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    space_id: int
+    score: float
+    criteria: np.ndarray
+    distance_m: float
+
+
+def concat_tables(a: SpaceTable, b: SpaceTable) -> SpaceTable:
+    """Rows of ``a`` then ``b`` (same CRS and lookup lists)."""
+    cols = {name: np.concatenate([getattr(a, name), getattr(b, name)]) for name in ARRAY_COLUMNS}
+    return SpaceTable(crs=a.crs, titles=a.titles + b.titles, currencies=a.currencies,
+                      subway_names=a.subway_names, bus_names=a.bus_names, **cols)
+
+
+class SpaceIndex:
+    """Banded columnar index over a ``SpaceTable`` plus an ``AreaTable`` of need figures."""
+
+    def __init__(self, table: SpaceTable, areas: AreaTable, band_m: float = DEFAULT_BAND_M):
+        self.areas = areas
+        self.band_m = band_m
+        self._need_cache: dict[str, np.ndarray] = {}
+        self._build(table)
+
+    # -- construction ----------------------------------------------------------------------
+    def _build(self, table: SpaceTable) -> None:
+        n = len(table)
+        self.y0 = float(table.y.min()) if n else 0.0
+        band = np.floor((table.y - self.y0) / self.band_m).astype(np.int64) if n else \
+            np.zeros(0, dtype=np.int64)
+        order = np.lexsort((table.id, table.x, band))
+        self.table = table.take(order)
+        self.band = band[order]
+        self.n_bands = int(self.band.max()) + 1 if n else 0
+        self.band_start = np.searchsorted(self.band, np.arange(self.n_bands + 1))
+        self.live = np.ones(n, dtype=bool)
+        self.row_of = dict(zip(self.table.id.tolist(), range(n), strict=True))
+        self.delta: SpaceTable | None = None
+        # rows of each area, for projects that name areas but no location
+        pos = self.table.area
+        area_order = np.argsort(pos, kind="stable")
+        self.area_rows = area_order
+        self.area_start = np.searchsorted(pos[area_order], np.arange(len(self.areas.ids) + 1))
+
+    def __len__(self) -> int:
+        return int(self.live.sum()) + (len(self.delta) if self.delta is not None else 0)
+
+    # -- changes ---------------------------------------------------------------------------
+    def apply_changes(self, upserts: SpaceTable | None, removed_ids=()) -> None:
+        """Replace or add the spaces in ``upserts``; drop ``removed_ids``."""
+        gone = set(int(i) for i in removed_ids)
+        if upserts is not None:
+            gone |= set(upserts.id.tolist())
+        for sid in gone:
+            row = self.row_of.get(sid)
+            if row is not None:
+                self.live[row] = False
+        if self.delta is not None and gone:
+            keep = ~np.isin(self.delta.id, np.fromiter(gone, dtype=np.int64))
+            self.delta = self.delta.take(np.flatnonzero(keep))
+        if upserts is not None and len(upserts):
+            self.delta = upserts if self.delta is None else concat_tables(self.delta, upserts)
+
+    def compact(self) -> None:
+        """Fold the delta into the main table (a rebuild of the sort order)."""
+        table = self.table.take(np.flatnonzero(self.live))
+        if self.delta is not None and len(self.delta):
+            table = concat_tables(table, self.delta)
+        self._build(table)
+
+    # -- queries ---------------------------------------------------------------------------
+    def _need(self, kind: str | None) -> np.ndarray:
+        key = kind or ""
+        if key not in self._need_cache:
+            self._need_cache[key] = self.areas.need(key)
+        return self._need_cache[key]
+
+    def _runs(self, needs: Needs) -> list:
+        """Contiguous runs (slices) or row arrays of the main table that may hold matches."""
+        t = self.table
+        if needs.x is not None and needs.max_distance_m:
+            r = needs.max_distance_m
+            b0 = max(int(np.floor((needs.y - r - self.y0) / self.band_m)), 0)
+            b1 = min(int(np.floor((needs.y + r - self.y0) / self.band_m)), self.n_bands - 1)
+            runs = []
+            for b in range(b0, b1 + 1):
+                s, e = self.band_start[b], self.band_start[b + 1]
+                xs = t.x[s:e]
+                lo = s + np.searchsorted(xs, needs.x - r, "left")
+                hi = s + np.searchsorted(xs, needs.x + r, "right")
+                if hi > lo:
+                    runs.append(slice(int(lo), int(hi)))
+            return runs
+        if needs.preferred_areas:
+            wanted = np.flatnonzero(np.isin(self.areas.ids, list(needs.preferred_areas))
+                                    | np.isin(self.areas.parent_ids, list(needs.preferred_areas)))
+            parts = [self.area_rows[self.area_start[a]:self.area_start[a + 1]] for a in wanted]
+            return [np.sort(np.concatenate(parts))] if parts else []
+        return [slice(0, len(t))]
+
+    def _prefilter(self, t: SpaceTable, run, needs: Needs) -> np.ndarray:
+        """Absolute row numbers in ``run`` that pass the cheap hard constraints."""
+        tol = needs.area_tolerance
+        m2 = t.floor_m2[run]
+        ok = (m2 >= needs.area_min * (1 - tol)) & (m2 <= needs.area_max * (1 + tol))
+        ok &= t.capacity[run] >= needs.participants
+        if needs.x is not None and needs.max_distance_m:
+            dx = t.x[run] - needs.x
+            dy = t.y[run] - needs.y
+            ok &= dx * dx + dy * dy <= needs.max_distance_m ** 2
+        ok &= monthly_cost(t, run, needs.hours_per_month) <= needs.budget_monthly + 1e-6
+        if t is self.table:
+            ok &= self.live[run]
+        found = np.flatnonzero(ok)
+        return found + run.start if isinstance(run, slice) else run[found]
+
+    def search(self, needs: Needs, k: int = 20) -> list[Hit]:
+        """The best ``k`` spaces for ``needs``: highest score first, then lowest id."""
+        need_by_area = self._need(needs.need_kind)
+        found: list[tuple[SpaceTable, Evaluation, np.ndarray]] = []
+        sources = [(self.table, run) for run in self._runs(needs)]
+        if self.delta is not None and len(self.delta):
+            sources.append((self.delta, slice(0, len(self.delta))))
+        for t, run in sources:
+            rows = self._prefilter(t, run, needs)
+            if len(rows):
+                ev = evaluate(t, rows, needs, self.areas, need_by_area)
+                found.append((t, ev, rank(ev, t.id, k)))
+        if not found:
+            return []
+        ids = np.concatenate([t.id[ev.rows[pick]] for t, ev, pick in found])
+        scores = np.concatenate([ev.total[pick] for _, ev, pick in found])
+        order = np.lexsort((ids, -scores))[:k]
+        which = np.concatenate([np.full(len(pick), i) for i, (_, _, pick) in enumerate(found)])
+        offs = np.concatenate([np.arange(len(pick)) for _, _, pick in found])
+        hits = []
+        for j in order:
+            t, ev, pick = found[which[j]]
+            p = pick[offs[j]]
+            hits.append(Hit(int(ids[j]), float(scores[j]), ev.criteria[p],
+                            float(ev.distance_m[p])))
+        return hits
+
+    def lookup(self, space_id: int) -> tuple[SpaceTable, int] | None:
+        """The table and row currently holding ``space_id`` (delta first)."""
+        if self.delta is not None:
+            hit = np.flatnonzero(self.delta.id == space_id)
+            if len(hit):
+                return self.delta, int(hit[0])
+        row = self.row_of.get(int(space_id))
+        if row is not None and self.live[row]:
+            return self.table, row
+        return None
+
+    def evaluate_one(self, space_id: int, needs: Needs) -> Evaluation | None:
+        """Full evaluation of one space (for "why not this one?")."""
+        found = self.lookup(space_id)
+        if found is None:
+            return None
+        t, row = found
+        return evaluate(t, np.array([row]), needs, self.areas, self._need(needs.need_kind))
+
+    def brute_force(self, needs: Needs, k: int = 20) -> list[tuple[int, float]]:
+        """Reference answer: score every live space, no index. For tests and benchmarks."""
+        table = self.table.take(np.flatnonzero(self.live))
+        if self.delta is not None and len(self.delta):
+            table = concat_tables(table, self.delta)
+        ev = evaluate(table, slice(0, len(table)), needs, self.areas, self._need(needs.need_kind))
+        pick = rank(ev, table.id, k)
+        return [(int(table.id[ev.rows[p]]), float(ev.total[p])) for p in pick]

@@ -1,0 +1,268 @@
+"""Score spaces against a project's needs: hard constraints, soft criteria, explanations.
+
+Everything is computed on whole columns of a ``SpaceTable`` (a subset of rows at a time), so
+one project is scored against thousands of spaces in a few numpy operations.
+
+Hard constraints remove a space; each failure sets a bit, so "why not this one?" can name
+every constraint that failed. Soft criteria give a score in [0, 1] each; the total is their
+weighted mean. Every number a person sees is explained in English and Korean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from .activities import load_activities
+from .schedule import slot_count, to_slot_mask, weekly_minutes
+from .spacetable import (
+    ACCESS_BIT,
+    AMENITY_BIT,
+    COST_CODE,
+    NO_DATE_MAX,
+    NO_DATE_MIN,
+    AreaTable,
+    SpaceTable,
+    activity_bit,
+    bits_of,
+    day_number,
+)
+
+WEEKS_PER_MONTH = 52 / 12
+DEFAULT_AREA_TOLERANCE = 0.2
+
+# Hard constraints, one bit each.
+FAIL_ACCESS, FAIL_AREA, FAIL_CAPACITY, FAIL_DISTANCE, FAIL_AREAS = 1, 2, 4, 8, 16
+FAIL_DATES, FAIL_HOURS, FAIL_COST, FAIL_USE, FAIL_AMENITY = 32, 64, 128, 256, 512
+CONSTRAINTS = {
+    FAIL_ACCESS: "accessibility", FAIL_AREA: "floor_area", FAIL_CAPACITY: "capacity",
+    FAIL_DISTANCE: "distance", FAIL_AREAS: "preferred_areas", FAIL_DATES: "dates",
+    FAIL_HOURS: "weekly_hours", FAIL_COST: "cost", FAIL_USE: "allowed_use",
+    FAIL_AMENITY: "amenities",
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Default weights of the soft criteria (a project may set its own priorities)."""
+
+    area: float = 0.20
+    distance: float = 0.20
+    transit: float = 0.10
+    availability: float = 0.15
+    cost: float = 0.15
+    amenities: float = 0.10
+    need: float = 0.10
+
+    @classmethod
+    def from_mapping(cls, values: dict | None) -> Weights:
+        """Weights from a mapping; unknown names and negative values are refused.
+
+        >>> Weights.from_mapping({"cost": 0.5}).cost
+        0.5
+        """
+        values = values or {}
+        known = {f.name for f in fields(cls)}
+        bad = [k for k, v in values.items() if k not in known or float(v) < 0]
+        if bad:
+            raise ValueError(f"unknown or negative weight(s): {', '.join(bad)}")
+        return cls(**{k: float(v) for k, v in values.items()})
+
+    def as_array(self) -> np.ndarray:
+        return np.array([getattr(self, f.name) for f in fields(self)], dtype=np.float64)
+
+
+CRITERIA = tuple(f.name for f in fields(Weights))
+
+
+@dataclass(frozen=True)
+class Needs:
+    """A project's needs in the engine's terms (see ``needs_from_project``)."""
+
+    activity: str
+    participants: int
+    area_min: float
+    area_max: float
+    area_tolerance: float
+    access_bits: int
+    ground_or_lift: bool
+    amenity_bits: int
+    helpful_bits: int
+    x: float | None
+    y: float | None
+    max_distance_m: float | None
+    preferred_areas: frozenset[int]
+    date_from: int
+    date_to: int
+    slots: np.ndarray = field(compare=False)
+    hours_per_month: float
+    budget_monthly: float
+    currency: str
+    need_kind: str | None
+    weights: Weights
+
+    @property
+    def use_bit(self) -> int:
+        return activity_bit(self.activity)
+
+
+def needs_from_project(p: dict, xy: tuple[float, float] | None = None) -> Needs:
+    """Turn a cleaned project (``domain.listing.clean_project`` output) into ``Needs``.
+
+    ``xy`` is the preferred location in the table's metric CRS; ``p["preferred_area_ids"]``
+    are database ids of neighbourhoods or districts. Without an explicit area range the
+    activity's floor area per person gives one.
+    """
+    act = load_activities()[p["activity"]]
+    ideal = max(act.min_m2, p["participants"] * act.m2_per_person)
+    lo = p.get("area_min_m2") or ideal * 0.8
+    hi = p.get("area_max_m2") or max(ideal * 2.5, lo)
+    hours = p.get("weekly_hours") or act.typical_hours
+    per_month = weekly_minutes(hours) / 60 * WEEKS_PER_MONTH
+    budget = float(p.get("budget_amount") or 0)
+    if p.get("budget_kind") == "hourly":
+        budget *= per_month
+    beneficiaries = set(p.get("beneficiaries") or [])
+    need_kind = "elders" if "elders" in beneficiaries else (
+        "children" if "children" in beneficiaries else None)
+    return Needs(
+        activity=act.code, participants=int(p["participants"]),
+        area_min=float(lo), area_max=float(hi),
+        area_tolerance=float(p.get("area_tolerance", DEFAULT_AREA_TOLERANCE)),
+        access_bits=bits_of(p.get("required_accessibility"), ACCESS_BIT),
+        ground_or_lift=act.access == "ground_or_lift",
+        amenity_bits=bits_of(set(p.get("required_amenities") or []) | set(act.required),
+                             AMENITY_BIT),
+        helpful_bits=bits_of(act.helpful, AMENITY_BIT),
+        x=xy[0] if xy else None, y=xy[1] if xy else None,
+        max_distance_m=p.get("max_distance_m"),
+        preferred_areas=frozenset(p.get("preferred_area_ids") or []),
+        date_from=day_number(p.get("starts_on"), NO_DATE_MIN),
+        date_to=day_number(p.get("ends_on"), NO_DATE_MAX),
+        slots=to_slot_mask(hours, outward=True),
+        hours_per_month=per_month, budget_monthly=budget,
+        currency=p.get("currency") or "KRW", need_kind=need_kind,
+        weights=Weights.from_mapping(p.get("weights")),
+    )
+
+
+@dataclass
+class Evaluation:
+    """Per-row results for the rows that were evaluated (same order as ``rows``)."""
+
+    rows: np.ndarray
+    failed: np.ndarray  # bits of CONSTRAINTS; 0 = passes every hard constraint
+    criteria: np.ndarray  # (len(rows), len(CRITERIA)) scores in [0, 1]
+    total: np.ndarray  # weighted mean; -inf where a hard constraint failed
+    distance_m: np.ndarray
+    overlap_slots: np.ndarray
+    monthly_cost: np.ndarray
+
+
+def monthly_cost(t: SpaceTable, rows, hours_per_month: float) -> np.ndarray:
+    """What each space would cost a month for the project's hours."""
+    amount = t.cost_amount[rows]
+    kind = t.cost_kind[rows]
+    return np.where(kind == COST_CODE["hourly"], amount * hours_per_month,
+                    np.where(kind == COST_CODE["monthly"], amount, 0.0))
+
+
+def evaluate(t: SpaceTable, rows, needs: Needs, areas: AreaTable,
+             need_by_area: np.ndarray | None = None) -> Evaluation:
+    """Hard constraints and soft scores of ``rows`` (an index array or a slice) of ``t``.
+
+    A slice keeps every column access a view (no copy), which the index relies on.
+    """
+    if isinstance(rows, slice):
+        positions = np.arange(*rows.indices(len(t)))
+    else:
+        rows = positions = np.asarray(rows, dtype=np.int64)
+    n = len(positions)
+    failed = np.zeros(n, dtype=np.uint16)
+
+    access = t.access[rows]
+    failed |= np.where((access & needs.access_bits) != needs.access_bits, FAIL_ACCESS, 0
+                       ).astype(np.uint16)
+    if needs.ground_or_lift:
+        reachable = (t.floor_level[rows] == 0) | ((access & ACCESS_BIT["lift"]) != 0)
+        failed |= np.where(reachable, 0, FAIL_ACCESS).astype(np.uint16)
+
+    m2 = t.floor_m2[rows]
+    tol = needs.area_tolerance
+    lo_edge, hi_edge = needs.area_min * (1 - tol), needs.area_max * (1 + tol)
+    failed |= np.where((m2 < lo_edge) | (m2 > hi_edge), FAIL_AREA, 0).astype(np.uint16)
+    failed |= np.where(t.capacity[rows] < needs.participants, FAIL_CAPACITY, 0).astype(np.uint16)
+
+    if needs.x is not None:
+        dist = np.hypot(t.x[rows] - needs.x, t.y[rows] - needs.y)
+        if needs.max_distance_m:
+            failed |= np.where(dist > needs.max_distance_m, FAIL_DISTANCE, 0).astype(np.uint16)
+    else:
+        dist = np.full(n, np.nan)
+    if needs.preferred_areas:
+        pos = t.area[rows]
+        wanted = np.array(sorted(needs.preferred_areas), dtype=np.int64)
+        ok = (pos >= 0) & (np.isin(areas.ids[pos], wanted) | np.isin(areas.parent_ids[pos], wanted))
+        failed |= np.where(ok, 0, FAIL_AREAS).astype(np.uint16)
+
+    failed |= np.where((t.date_to[rows] < needs.date_from) | (t.date_from[rows] > needs.date_to),
+                       FAIL_DATES, 0).astype(np.uint16)
+    overlap = slot_count(t.slots[rows] & needs.slots)
+    failed |= np.where(overlap == 0, FAIL_HOURS, 0).astype(np.uint16)
+
+    cost = monthly_cost(t, rows, needs.hours_per_month)
+    same_currency = t.currencies.index(needs.currency) if needs.currency in t.currencies else -1
+    too_dear = (cost > needs.budget_monthly + 1e-6) | (
+        (t.currency[rows] != same_currency) & (cost > 0))
+    failed |= np.where(too_dear, FAIL_COST, 0).astype(np.uint16)
+
+    uses = t.uses[rows]
+    failed |= np.where((uses != 0) & ((uses & needs.use_bit) == 0), FAIL_USE, 0).astype(np.uint16)
+    amen = t.amenities[rows]
+    failed |= np.where((amen & needs.amenity_bits) != needs.amenity_bits, FAIL_AMENITY, 0
+                       ).astype(np.uint16)
+
+    crit = np.empty((n, len(CRITERIA)), dtype=np.float64)
+    below = np.clip((m2 - lo_edge) / max(needs.area_min - lo_edge, 1e-9), 0, 1)
+    above = np.clip((hi_edge - m2) / max(hi_edge - needs.area_max, 1e-9), 0, 1)
+    crit[:, 0] = np.where(m2 < needs.area_min, below, np.where(m2 > needs.area_max, above, 1.0))
+    scale = (needs.max_distance_m or 4000.0) / 2
+    crit[:, 1] = 1.0 if needs.x is None else np.exp(-dist / scale)
+    crit[:, 2] = 0.6 * np.exp(-t.subway_m[rows] / 800.0) + 0.4 * np.exp(-t.bus_m[rows] / 400.0)
+    wanted_slots = max(int(slot_count(needs.slots)), 1)
+    crit[:, 3] = overlap / wanted_slots
+    crit[:, 4] = (np.clip(1 - cost / needs.budget_monthly, 0, 1) if needs.budget_monthly > 0
+                  else np.where(cost > 0, 0.0, 1.0))
+    helpful = int(needs.helpful_bits).bit_count()
+    crit[:, 5] = (np.bitwise_count(amen & needs.helpful_bits) / helpful) if helpful else 1.0
+    if need_by_area is None:
+        need_by_area = areas.need(needs.need_kind or "")
+    pos = t.area[rows]
+    crit[:, 6] = np.where(pos >= 0, need_by_area[np.maximum(pos, 0)], 0.5)
+
+    w = needs.weights.as_array()
+    total = crit @ (w / w.sum()) if w.sum() > 0 else np.zeros(n)
+    total = np.where(failed == 0, total, -np.inf)
+    return Evaluation(positions, failed, crit, total, dist, overlap, cost)
+
+
+def rank(ev: Evaluation, ids: np.ndarray, k: int) -> np.ndarray:
+    """Positions (into ``ev.rows``) of the best ``k`` passing rows: score desc, id asc."""
+    ok = np.flatnonzero(ev.failed == 0)
+    if len(ok) > k:
+        # argpartition on the negated score, then an exact sort of the survivors; rows tied
+        # with the k-th score are all kept so the id tie-break is exact.
+        kth = -np.partition(-ev.total[ok], k - 1)[k - 1]
+        ok = ok[ev.total[ok] >= kth]
+    order = np.lexsort((ids[ev.rows[ok]], -ev.total[ok]))
+    return ok[order][:k]
+
+
+def failed_constraints(bits: int) -> list[str]:
+    """Names of the hard constraints in a failure bit set.
+
+    >>> failed_constraints(FAIL_AREA | FAIL_COST)
+    ['floor_area', 'cost']
+    """
+    return [name for bit, name in CONSTRAINTS.items() if bits & bit]
