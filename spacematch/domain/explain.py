@@ -1,0 +1,219 @@
+"""Human explanations of scores and of removed spaces, in English and Korean, with numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activities import load_activities
+from .schedule import SLOT_MINUTES, describe_slots, slot_count
+from .scoring import (
+    CONSTRAINTS,
+    CRITERIA,
+    FAIL_ACCESS,
+    FAIL_AMENITY,
+    FAIL_AREA,
+    FAIL_AREAS,
+    FAIL_CAPACITY,
+    FAIL_COST,
+    FAIL_DATES,
+    FAIL_DISTANCE,
+    FAIL_HOURS,
+    FAIL_USE,
+    Evaluation,
+    Needs,
+)
+from .spacetable import ACCESS_BIT, AMENITY_BIT, AreaTable, SpaceTable
+from .vocabulary import ACCESSIBILITY, AMENITIES
+
+SYMBOL = {"KRW": "₩", "USD": "$", "EUR": "€", "JPY": "¥", "GBP": "£"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One explained criterion or constraint."""
+
+    key: str
+    score: float | None  # None for a failed hard constraint
+    weight: float | None
+    en: str
+    ko: str
+
+    def as_dict(self) -> dict:
+        return {"criterion": self.key, "score": self.score, "weight": self.weight,
+                "en": self.en, "ko": self.ko}
+
+
+def money(amount: float, currency: str) -> str:
+    """Format an amount with its currency symbol.
+
+    >>> money(15000, "KRW"), money(450.6, "USD")
+    ('₩15,000', '$451')
+    """
+    return f"{SYMBOL.get(currency, currency + ' ')}{amount:,.0f}"
+
+
+def distance(m: float) -> str:
+    """
+    >>> distance(350.4), distance(1234)
+    ('350 m', '1.2 km')
+    """
+    return f"{m:,.0f} m" if m < 1000 else f"{m / 1000:.1f} km"
+
+
+def _codes(bits: int, table: dict[str, int]) -> list[str]:
+    return [c for c, b in table.items() if bits & b]
+
+
+def _labels(codes, vocabulary, lang: int) -> str:
+    return ", ".join(vocabulary[c][lang] for c in codes) or ("—" if lang else "none")
+
+
+def explain(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs, areas: AreaTable) -> list[Line]:
+    """Every soft criterion of row ``pos`` of ``ev`` explained, in CRITERIA order."""
+    row = int(ev.rows[pos])
+    crit = ev.criteria[pos]
+    w = needs.weights.as_array()
+    w = w / w.sum() if w.sum() else w
+    cur = needs.currency
+    lines = []
+    m2 = float(t.floor_m2[row])
+    rng = f"{needs.area_min:,.0f}–{needs.area_max:,.0f} m²"
+    if needs.area_min <= m2 <= needs.area_max:
+        en, ko = f"{m2:,.0f} m² fits {rng}", f"{m2:,.0f} m², 희망 {rng}에 맞음"
+    elif m2 < needs.area_min:
+        en = f"{m2:,.0f} m² is a little small for {rng}"
+        ko = f"{m2:,.0f} m², 희망 {rng}보다 조금 작음"
+    else:
+        en, ko = f"{m2:,.0f} m² is roomier than {rng}", f"{m2:,.0f} m², 희망 {rng}보다 넓음"
+    cap = int(t.capacity[row])
+    lines.append(Line("area", crit[0], w[0], f"{en}; holds {cap} (you expect {needs.participants})",
+                      f"{ko}; 수용 {cap}명 (예상 {needs.participants}명)"))
+    if needs.x is None:
+        lines.append(Line("distance", crit[1], w[1], "no preferred location given",
+                          "희망 위치 없음"))
+    else:
+        d = float(ev.distance_m[pos])
+        limit = (f" (limit {distance(needs.max_distance_m)})" if needs.max_distance_m else "")
+        limit_ko = (f" (최대 {distance(needs.max_distance_m)})" if needs.max_distance_m else "")
+        lines.append(Line("distance", crit[1], w[1], f"{distance(d)} from your location{limit}",
+                          f"희망 위치에서 {distance(d)}{limit_ko}"))
+    sub, bus = float(t.subway_m[row]), float(t.bus_m[row])
+    if np.isfinite(sub) and t.subway_stop[row] >= 0 and t.subway_names:
+        name = t.subway_names[t.subway_stop[row]]
+        en = f"{distance(sub)} walk to {name} station"
+        ko = f"{name}역까지 도보 {distance(sub)}"
+    else:
+        en, ko = "no subway station known nearby", "가까운 지하철역 정보 없음"
+    if np.isfinite(bus):
+        en += f"; bus stop {distance(bus)}"
+        ko += f"; 버스 정류장 {distance(bus)}"
+    lines.append(Line("transit", crit[2], w[2], en, ko))
+    common = t.slots[row] & needs.slots
+    free = describe_slots(common)
+    got, wanted = int(ev.overlap_slots[pos]), int(slot_count(needs.slots))
+    if got >= wanted:
+        en, ko = f"free {free}, covers your hours", f"{free} 이용 가능, 희망 시간 모두 충족"
+    else:
+        h, hw = got * SLOT_MINUTES / 60, wanted * SLOT_MINUTES / 60
+        en = f"free {free}: covers {h:g} of your {hw:g} hours a week"
+        ko = f"{free} 이용 가능: 주 {hw:g}시간 중 {h:g}시간 충족"
+    lines.append(Line("availability", crit[3], w[3], en, ko))
+    cost = float(ev.monthly_cost[pos])
+    budget = money(needs.budget_monthly, cur)
+    if cost == 0:
+        en, ko = "free of charge", "무료"
+    else:
+        en = f"about {money(cost, cur)} a month for your hours (budget {budget})"
+        ko = f"희망 시간 기준 월 약 {money(cost, cur)} (예산 {budget})"
+    lines.append(Line("cost", crit[4], w[4], en, ko))
+    amen = int(t.amenities[row])
+    has = _codes(amen & needs.helpful_bits, AMENITY_BIT)
+    lacks = _codes(needs.helpful_bits & ~amen, AMENITY_BIT)
+    en = f"has {_labels(has, AMENITIES, 0)}" + (f"; lacks {_labels(lacks, AMENITIES, 0)}"
+                                                 if lacks else "")
+    ko = f"{_labels(has, AMENITIES, 1)} 있음" + (f"; {_labels(lacks, AMENITIES, 1)} 없음"
+                                                if lacks else "")
+    access = _codes(int(t.access[row]), ACCESS_BIT)
+    if access:
+        en += f"; {_labels(access, ACCESSIBILITY, 0).lower()}"
+        ko += f"; {_labels(access, ACCESSIBILITY, 1)}"
+    lines.append(Line("amenities", crit[5], w[5], en, ko))
+    a = int(t.area[row])
+    place = areas.names[a] if a >= 0 else "unknown area"
+    if needs.need_kind == "elders" and a >= 0 and np.isfinite(areas.share_65plus[a]):
+        share = areas.share_65plus[a]
+        en, ko = (f"{share:.0%} of residents of {place} are 65+",
+                  f"{place} 주민 중 65세 이상 {share:.0%}")
+    elif needs.need_kind == "children" and a >= 0 and np.isfinite(areas.share_under15[a]):
+        share = areas.share_under15[a]
+        en, ko = (f"{share:.0%} of residents of {place} are under 15",
+                  f"{place} 주민 중 15세 미만 {share:.0%}")
+    else:
+        en, ko = f"in {place}", f"{place} 소재"
+    lines.append(Line("need", crit[6], w[6], en, ko))
+    assert [ln.key for ln in lines] == list(CRITERIA)
+    return lines
+
+
+def why_not(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs,
+            areas: AreaTable) -> list[Line]:
+    """Every hard constraint that row ``pos`` fails, explained with its numbers."""
+    row, bits = int(ev.rows[pos]), int(ev.failed[pos])
+    cur = needs.currency
+    out = []
+    if bits & FAIL_ACCESS:
+        missing = _codes(needs.access_bits & ~int(t.access[row]), ACCESS_BIT)
+        en = (f"missing {_labels(missing, ACCESSIBILITY, 0).lower()}" if missing else
+              f"on floor {int(t.floor_level[row])} with no lift")
+        ko = (f"{_labels(missing, ACCESSIBILITY, 1)} 없음" if missing else
+              f"{int(t.floor_level[row])}층, 엘리베이터 없음")
+        out.append(Line(CONSTRAINTS[FAIL_ACCESS], None, None, en, ko))
+    if bits & FAIL_AREA:
+        m2 = float(t.floor_m2[row])
+        rng = f"{needs.area_min:,.0f}–{needs.area_max:,.0f} m²"
+        out.append(Line(CONSTRAINTS[FAIL_AREA], None, None,
+                        f"{m2:,.0f} m² is outside {rng} (±{needs.area_tolerance:.0%})",
+                        f"{m2:,.0f} m², 희망 {rng} (±{needs.area_tolerance:.0%}) 밖"))
+    if bits & FAIL_CAPACITY:
+        out.append(Line(CONSTRAINTS[FAIL_CAPACITY], None, None,
+                        f"holds {int(t.capacity[row])}, you expect {needs.participants}",
+                        f"수용 {int(t.capacity[row])}명, 예상 인원 {needs.participants}명"))
+    if bits & FAIL_DISTANCE:
+        d, lim = float(ev.distance_m[pos]), distance(needs.max_distance_m or 0)
+        out.append(Line(CONSTRAINTS[FAIL_DISTANCE], None, None,
+                        f"{distance(d)} away, beyond your {lim}",
+                        f"{distance(d)} 거리, 최대 {lim} 초과"))
+    if bits & FAIL_AREAS:
+        a = int(t.area[row])
+        place = areas.names[a] if a >= 0 else "an unknown area"
+        out.append(Line(CONSTRAINTS[FAIL_AREAS], None, None,
+                        f"in {place}, outside your chosen areas",
+                        f"{place} 소재, 희망 지역 밖"))
+    if bits & FAIL_DATES:
+        out.append(Line(CONSTRAINTS[FAIL_DATES], None, None,
+                        "not available on any of your project's dates",
+                        "사업 기간 중 이용 가능한 날짜 없음"))
+    if bits & FAIL_HOURS:
+        free, wanted = describe_slots(t.slots[row]), describe_slots(needs.slots)
+        out.append(Line(CONSTRAINTS[FAIL_HOURS], None, None,
+                        f"free {free}: none of your hours ({wanted})",
+                        f"{free} 이용 가능: 희망 시간({wanted})과 겹치지 않음"))
+    if bits & FAIL_COST:
+        cost = float(ev.monthly_cost[pos])
+        out.append(Line(CONSTRAINTS[FAIL_COST], None, None,
+                        f"about {money(cost, cur)} a month, over your budget of "
+                        f"{money(needs.budget_monthly, cur)}",
+                        f"월 약 {money(cost, cur)}, 예산 {money(needs.budget_monthly, cur)} 초과"))
+    if bits & FAIL_USE:
+        act = load_activities()[needs.activity]
+        out.append(Line(CONSTRAINTS[FAIL_USE], None, None,
+                        f"the owner does not allow {act.name_en.lower()}",
+                        f"소유자가 '{act.name_ko}' 용도를 허용하지 않음"))
+    if bits & FAIL_AMENITY:
+        missing = _codes(needs.amenity_bits & ~int(t.amenities[row]), AMENITY_BIT)
+        out.append(Line(CONSTRAINTS[FAIL_AMENITY], None, None,
+                        f"no {_labels(missing, AMENITIES, 0).lower()}",
+                        f"{_labels(missing, AMENITIES, 1)} 없음"))
+    return out
