@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from sqlalchemy import text
 
 from ..extensions import db
-from ..services import catalogue
+from ..services import catalogue, matching
 
 bp = Blueprint("api", __name__)
 
@@ -35,3 +35,54 @@ def city_spaces(slug: str):
         for s in catalogue.listed_space_points(city)
     ]
     return jsonify({"type": "FeatureCollection", "features": features})
+
+
+def _int_arg(name: str, default, lo, hi, cast=int):
+    from ..domain.errors import FieldProblem, ValidationError
+
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = cast(raw)
+    except ValueError:
+        raise ValidationError(FieldProblem(name, f"{raw!r} is not a number")) from None
+    if not lo <= value <= hi:
+        raise ValidationError(FieldProblem(name, f"must be between {lo} and {hi}"))
+    return value
+
+
+@bp.get("/projects/<int:project_id>/suggestions")
+def project_suggestions(project_id: int):
+    project, suggestions = matching.suggest_spaces(project_id, _int_arg("k", 20, 1, 100))
+    return jsonify({"project": {"id": project.id, "title": project.title,
+                                "title_en": project.title_en, "activity": project.activity},
+                    "suggestions": [asdict(s) for s in suggestions]})
+
+
+@bp.get("/projects/<int:project_id>/spaces/<int:space_id>")
+def project_space(project_id: int, space_id: int):
+    return jsonify(matching.explain_pair(project_id, space_id))
+
+
+@bp.get("/spaces/<int:space_id>/could-host")
+def space_could_host(space_id: int):
+    return jsonify({"space_id": space_id, "activities": matching.could_host(space_id)})
+
+
+@bp.get("/cities/<slug>/plan")
+def city_plan(slug: str):
+    city = catalogue.pick_city(slug)
+    plan, projects = matching.plan_city(
+        city, district_id=_int_arg("district", None, 1, 2**31),
+        k=_int_arg("k", 20, 1, 100),
+        vulnerable_priority=_int_arg("priority", None, 1.0, 5.0, float),
+        min_share=_int_arg("min_share", None, 0.0, 1.0, float))
+    return jsonify({
+        "status": plan.status, "total_score": plan.total, "fairness_cost": plan.fairness_cost,
+        "pairings": [{"project_id": c.project, "project": projects[c.project].title,
+                      "space_id": c.space, "score": c.score} for c in plan.pairings],
+        "shared_spaces": {str(k): v for k, v in plan.shared_spaces.items()},
+        "unmatched": [{"project_id": p, "project": projects[p].title, "reason": r}
+                      for p, r in sorted(plan.unmatched.items())],
+    })

@@ -3,10 +3,10 @@
 from .base import Base
 from .matches import Match, MatchEvent
 from .reference import Area, City, TransitStop
-from .spaces import Project, Space
+from .spaces import CatalogueState, Project, Space
 from .users import AuditEvent, User
 
 __all__ = [
-    "Area", "AuditEvent", "Base", "City", "Match", "MatchEvent", "Project", "Space",
-    "TransitStop", "User",
+    "Area", "AuditEvent", "Base", "CatalogueState", "City", "Match", "MatchEvent", "Project",
+    "Space", "TransitStop", "User",
 ]

@@ -50,10 +50,22 @@ class Space(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(10), default="draft")
     is_demo: Mapped[bool] = mapped_column(default=False)
     source_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # Catalogue version of the last change (see CatalogueState): in-memory indexes in every
+    # process reload exactly the spaces whose row_version is newer than theirs.
+    row_version: Mapped[int] = mapped_column(default=0, server_default="1", index=True)
 
     owner: Mapped[User] = relationship()
     city: Mapped[City] = relationship()
     area: Mapped[Area] = relationship()
+
+
+class CatalogueState(Base):
+    """One row: a counter bumped by every transaction that changes a space."""
+
+    __tablename__ = "catalogue_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
 
 
 class Project(Timestamped, Base):

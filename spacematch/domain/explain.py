@@ -131,8 +131,8 @@ def explain(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs, areas: AreaTa
     amen = int(t.amenities[row])
     has = _codes(amen & needs.helpful_bits, AMENITY_BIT)
     lacks = _codes(needs.helpful_bits & ~amen, AMENITY_BIT)
-    en = f"has {_labels(has, AMENITIES, 0)}" + (f"; lacks {_labels(lacks, AMENITIES, 0)}"
-                                                 if lacks else "")
+    en = f"has {_labels(has, AMENITIES, 0).lower()}" + (
+        f"; lacks {_labels(lacks, AMENITIES, 0).lower()}" if lacks else "")
     ko = f"{_labels(has, AMENITIES, 1)} 있음" + (f"; {_labels(lacks, AMENITIES, 1)} 없음"
                                                 if lacks else "")
     access = _codes(int(t.access[row]), ACCESS_BIT)

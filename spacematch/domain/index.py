@@ -143,11 +143,14 @@ class SpaceIndex:
         """The best ``k`` spaces for ``needs``: highest score first, then lowest id."""
         need_by_area = self._need(needs.need_kind)
         found: list[tuple[SpaceTable, Evaluation, np.ndarray]] = []
-        sources = [(self.table, run) for run in self._runs(needs)]
+        # The cheap filters run per contiguous run (views); the full score runs once over
+        # all survivors, since numpy's per-call overhead dominates at these sizes.
+        parts = [self._prefilter(self.table, run, needs) for run in self._runs(needs)]
+        sources = [(self.table, np.concatenate(parts) if parts else np.zeros(0, np.int64))]
         if self.delta is not None and len(self.delta):
-            sources.append((self.delta, slice(0, len(self.delta))))
-        for t, run in sources:
-            rows = self._prefilter(t, run, needs)
+            sources.append((self.delta, self._prefilter(self.delta, slice(0, len(self.delta)),
+                                                        needs)))
+        for t, rows in sources:
             if len(rows):
                 ev = evaluate(t, rows, needs, self.areas, need_by_area)
                 found.append((t, ev, rank(ev, t.id, k)))

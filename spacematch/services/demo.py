@@ -20,6 +20,7 @@ from ..domain.errors import DataLoadError, FieldProblem, ValidationError
 from ..domain.geometry import locate_points
 from ..domain.listing import clean_project, clean_space
 from ..extensions import db
+from . import versioning
 from .audit import record
 from .demo_sources import DEMO_OWNERS, DEMO_SOURCES, DemoOwner
 from .sources import LoadReport, RowProblem, read_text
@@ -100,6 +101,7 @@ def _load_city_spaces(city: City, folder: Path, sources, progress) -> LoadReport
         select(Space.source_ref, Space.id).where(Space.city_id == city.id, Space.is_demo)
     ).all())
     inserts, updates, seen = [], [], set()
+    version = versioning.bump()
     for (filename, ref, data), idx in zip(good, located, strict=True):
         if idx < 0:
             report.reject(RowProblem(filename, data["_row"], "location",
@@ -109,7 +111,7 @@ def _load_city_spaces(city: City, folder: Path, sources, progress) -> LoadReport
             report.reject(RowProblem(filename, data["_row"], "id", f"duplicate record {ref}"))
             continue
         seen.add(ref)
-        values = _space_values(data, city, area_ids[idx], ref)
+        values = _space_values(data, city, area_ids[idx], ref) | {"row_version": version}
         if ref in existing:
             updates.append({"id": existing[ref], **values})
         else:

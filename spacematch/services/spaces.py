@@ -10,6 +10,7 @@ from ..db.models import Area, City, Space, User
 from ..domain.errors import FieldProblem, NotFound, PermissionDenied, ValidationError
 from ..domain.listing import clean_space
 from ..extensions import db
+from . import versioning
 from .audit import record
 from .users import require_role
 
@@ -37,7 +38,8 @@ def create_space(actor: User | None, data: dict) -> Space:
     lon, lat = cleaned.pop("lon"), cleaned.pop("lat")
     area = locate_area(lon, lat)
     space = Space(**cleaned, owner_id=actor.id, city_id=area.city_id, area_id=area.id,
-                  location=from_shape(shapely.Point(lon, lat), srid=4326))
+                  location=from_shape(shapely.Point(lon, lat), srid=4326),
+                  row_version=versioning.bump())
     db.session.add(space)
     db.session.flush()
     record(actor, "create", space, after=_snapshot(space))
@@ -64,6 +66,7 @@ def update_space(actor: User | None, space_id: int, changes: dict) -> Space:
         setattr(space, key, value)
     space.location = from_shape(shapely.Point(lon, lat), srid=4326)
     space.area_id, space.city_id = area.id, area.city_id
+    space.row_version = versioning.bump()
     db.session.flush()
     record(actor, "update", space, before=before, after=_snapshot(space))
     db.session.commit()

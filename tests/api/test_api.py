@@ -33,3 +33,27 @@ def test_errors_share_one_envelope(client):
                                          "message": "No city 'atlantis' has been loaded."}}
     resp = client.get("/api/nothing-here")
     assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"
+
+
+def test_suggestions_api(client):
+    body = client.get("/api/projects/1/suggestions?k=3").get_json()
+    assert body["project"]["id"] == 1 and 1 <= len(body["suggestions"]) <= 3
+    first = body["suggestions"][0]
+    assert {"space_id", "title", "score", "lon", "lat", "explanation"} <= set(first)
+    pair = client.get(f"/api/projects/1/spaces/{first['space_id']}").get_json()
+    assert pair["passes"] and abs(pair["score"] - first["score"]) < 1e-12
+
+
+def test_bad_query_parameters_name_the_field(client):
+    resp = client.get("/api/projects/1/suggestions?k=many")
+    assert resp.status_code == 400
+    assert resp.get_json()["error"]["fields"] == [{"field": "k",
+                                                   "problem": "'many' is not a number"}]
+    assert client.get("/api/projects/999999/suggestions").status_code == 404
+
+
+def test_plan_and_could_host_api(client):
+    plan = client.get("/api/cities/seoul/plan?priority=1.2").get_json()
+    assert plan["status"] == "optimal" and plan["pairings"]
+    hosts = client.get(f"/api/spaces/{plan['pairings'][0]['space_id']}/could-host").get_json()
+    assert any(a["fits"] for a in hosts["activities"])

@@ -1,0 +1,266 @@
+"""Matching as a service: the in-memory index per city, kept in step with the database.
+
+Each app process keeps one ``SpaceIndex`` per city. Before answering, it reads the catalogue
+version (one primary-key lookup); if another process (or this one) changed spaces since, it
+loads just the spaces stamped with a newer ``row_version`` and applies them to the index —
+listed ones replace their old rows, others are dropped — and compacts when the delta grows.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from flask import current_app
+from geoalchemy2.shape import to_shape
+from sqlalchemy import func, select
+
+from ..db.models import Area, City, Project, Space, TransitStop
+from ..domain.errors import NotFound
+from ..domain.explain import explain, why_not
+from ..domain.geometry import transform_xy
+from ..domain.hosting import could_host as hosting_for
+from ..domain.index import SpaceIndex
+from ..domain.pairing import Candidate, Plan, plan_pairings
+from ..domain.scoring import Needs, failed_constraints, needs_from_project
+from ..domain.spacetable import AreaTable, SpaceTable
+from ..extensions import db
+from . import versioning
+
+EXTENSION_KEY = "spacematch.indexes"
+COMPACT_SHARE = 0.05
+SPACE_FIELDS = ("id", "title", "area_id", "floor_area_m2", "capacity", "floor_level",
+                "accessibility", "amenities", "allowed_uses", "available_from", "available_to",
+                "weekly_hours", "cost_kind", "cost_amount", "currency", "status")
+
+
+@dataclass
+class CityIndex:
+    city_id: int
+    crs: str
+    version: int
+    index: SpaceIndex
+    areas: AreaTable
+    stops: dict[str, list[dict]]
+
+
+def _state() -> tuple[dict[int, CityIndex], threading.Lock]:
+    ext = current_app.extensions.setdefault(EXTENSION_KEY, {"cities": {}, "lock": threading.Lock()})
+    return ext["cities"], ext["lock"]
+
+
+def _space_rows(city_id: int, since: int | None = None) -> list[dict]:
+    cols = [getattr(Space, f) for f in SPACE_FIELDS]
+    stmt = select(*cols, func.ST_X(Space.location), func.ST_Y(Space.location)).where(
+        Space.city_id == city_id)
+    if since is None:
+        stmt = stmt.where(Space.status == "listed")
+    else:
+        stmt = stmt.where(Space.row_version > since)
+    out = []
+    for row in db.session.execute(stmt.order_by(Space.id)):
+        rec = dict(zip(SPACE_FIELDS, row[:-2], strict=True))
+        rec["lon"], rec["lat"] = row[-2], row[-1]
+        out.append(rec)
+    return out
+
+
+def _areas(city: City) -> AreaTable:
+    level = city.levels[-1]
+    rows = db.session.execute(
+        select(Area.id, Area.parent_id, Area.name, Area.name_en, Area.population,
+               Area.population_65plus, Area.population_under15)
+        .where(Area.city_id == city.id, Area.level == level).order_by(Area.id)).all()
+    return AreaTable.from_records([r._asdict() for r in rows])
+
+
+def _stops(city: City) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    rows = db.session.execute(
+        select(TransitStop.kind, TransitStop.name, func.ST_X(TransitStop.geom),
+               func.ST_Y(TransitStop.geom)).where(TransitStop.city_id == city.id)
+        .order_by(TransitStop.kind, TransitStop.id))
+    for kind, name, lon, lat in rows:
+        out.setdefault(kind, []).append({"name": name, "lon": lon, "lat": lat})
+    return out
+
+
+def _table(records, ci_crs, areas, stops) -> SpaceTable:
+    return SpaceTable.from_records(records, ci_crs, areas.ids, stops)
+
+
+def city_index(city: City) -> CityIndex:
+    """This process's index for ``city``, brought up to date with the database."""
+    cities, lock = _state()
+    with lock:
+        version = versioning.current()
+        ci = cities.get(city.id)
+        if ci is None:
+            areas, stops = _areas(city), _stops(city)
+            table = _table(_space_rows(city.id), city.metric_crs, areas, stops)
+            ci = CityIndex(city.id, city.metric_crs, version, SpaceIndex(table, areas), areas,
+                           stops)
+            cities[city.id] = ci
+        elif ci.version < version:
+            changed = _space_rows(city.id, since=ci.version)
+            listed = [r for r in changed if r["status"] == "listed"]
+            gone = [r["id"] for r in changed if r["status"] != "listed"]
+            upserts = _table(listed, ci.crs, ci.areas, ci.stops) if listed else None
+            ci.index.apply_changes(upserts, gone)
+            delta = len(ci.index.delta) if ci.index.delta is not None else 0
+            if delta > COMPACT_SHARE * max(len(ci.index), 1):
+                ci.index.compact()
+            ci.version = version
+        return ci
+
+
+# -- projects ------------------------------------------------------------------------------
+def _project(project_id: int) -> Project:
+    project = db.session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"No project {project_id}.")
+    return project
+
+
+def project_needs(project: Project, crs: str) -> Needs:
+    data = {c: getattr(project, c) for c in (
+        "activity", "participants", "area_min_m2", "area_max_m2", "required_accessibility",
+        "required_amenities", "max_distance_m", "preferred_area_ids", "starts_on", "ends_on",
+        "weekly_hours", "budget_kind", "budget_amount", "currency", "beneficiaries")}
+    xy = None
+    if project.preferred_location is not None:
+        pt = to_shape(project.preferred_location)
+        xs, ys = transform_xy([pt.x], [pt.y], "EPSG:4326", crs)
+        xy = (float(xs[0]), float(ys[0]))
+    return needs_from_project(data, xy)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    space_id: int
+    title: str
+    score: float
+    lon: float
+    lat: float
+    explanation: list[dict]
+
+
+def suggest_spaces(project_id: int, k: int = 20) -> tuple[Project, list[Suggestion]]:
+    """The project's best ``k`` spaces, each with its explanation."""
+    project = _project(project_id)
+    ci = city_index(project.city)
+    needs = project_needs(project, ci.crs)
+    out = []
+    for hit in ci.index.search(needs, k):
+        out.append(_suggestion(ci, hit.space_id, needs))
+    return project, out
+
+
+def _suggestion(ci: CityIndex, space_id: int, needs: Needs) -> Suggestion:
+    t, row = ci.index.lookup(space_id)
+    ev = ci.index.evaluate_one(space_id, needs)
+    lines = explain(t, ev, 0, needs, ci.areas)
+    lon, lat = transform_xy([t.x[row]], [t.y[row]], ci.crs, "EPSG:4326")
+    return Suggestion(space_id, t.titles[row] if t.titles else "", float(ev.total[0]),
+                      float(lon[0]), float(lat[0]), [ln.as_dict() for ln in lines])
+
+
+def explain_pair(project_id: int, space_id: int) -> dict:
+    """Score and explanation of one space for one project, or why it was removed."""
+    project = _project(project_id)
+    ci = city_index(project.city)
+    needs = project_needs(project, ci.crs)
+    ev = ci.index.evaluate_one(space_id, needs)
+    if ev is None:
+        space = db.session.get(Space, space_id)
+        if space is None:
+            raise NotFound(f"No space {space_id}.")
+        reason = ("it is in another city" if space.city_id != project.city_id
+                  else f"it is not listed (status: {space.status})")
+        return {"space_id": space_id, "passes": False, "failed": ["listing"],
+                "why_not": [{"criterion": "listing", "en": reason,
+                             "ko": "다른 도시의 공간" if space.city_id != project.city_id
+                             else f"등록 상태가 아님 ({space.status})"}]}
+    t, _ = ci.index.lookup(space_id)
+    if ev.failed[0]:
+        return {"space_id": space_id, "passes": False,
+                "failed": failed_constraints(int(ev.failed[0])),
+                "why_not": [ln.as_dict() for ln in why_not(t, ev, 0, needs, ci.areas)]}
+    return {"space_id": space_id, "passes": True, "score": float(ev.total[0]),
+            "explanation": [ln.as_dict() for ln in explain(t, ev, 0, needs, ci.areas)]}
+
+
+def could_host(space_id: int) -> list[dict]:
+    space = db.session.get(Space, space_id)
+    if space is None:
+        raise NotFound(f"No space {space_id}.")
+    data = {c: getattr(space, c) for c in ("floor_area_m2", "capacity", "floor_level",
+                                            "accessibility", "amenities", "allowed_uses")}
+    return [f.__dict__ for f in hosting_for(data, include_misfits=True)]
+
+
+# -- district plans ------------------------------------------------------------------------
+def plan_city(city: City, district_id: int | None = None, k: int = 20,
+              vulnerable_priority: float | None = None,
+              min_share: float | None = None) -> tuple[Plan, dict[int, Project]]:
+    """Pairings for the open projects of a city (or of one district of it)."""
+    ci = city_index(city)
+    stmt = select(Project).where(Project.city_id == city.id, Project.status == "open")
+    projects = {p.id: p for p in db.session.scalars(stmt.order_by(Project.id))}
+    if district_id is not None:
+        projects = {i: p for i, p in projects.items() if _in_district(p, district_id, ci)}
+    cands, slots, reasons, group, priority = [], {}, {}, {}, {}
+    for pid, project in projects.items():
+        needs = project_needs(project, ci.crs)
+        slots[pid] = needs.slots
+        hits = ci.index.search(needs, k)
+        cands += [Candidate(pid, h.space_id, h.score) for h in hits]
+        if not hits:
+            reasons[pid] = _no_candidate_reason(ci, needs)
+        group[pid] = str((project.preferred_area_ids or ["city"])[0])
+        if vulnerable_priority and set(project.beneficiaries or []) & VULNERABLE:
+            priority[pid] = vulnerable_priority
+    plan = plan_pairings(cands, slots, list(projects), priority=priority or None,
+                         min_share={g: min_share for g in set(group.values())}
+                         if min_share else None, group_of=group, no_candidate_reason=reasons)
+    return plan, projects
+
+
+VULNERABLE = {"elders", "children", "people_with_disabilities", "migrants", "low_income"}
+
+
+def _in_district(project: Project, district_id: int, ci: CityIndex) -> bool:
+    wanted = set(project.preferred_area_ids or [])
+    if district_id in wanted:
+        return True
+    if wanted & set(ci.areas.ids[ci.areas.parent_ids == district_id].tolist()):
+        return True
+    if project.preferred_location is not None:
+        pt = to_shape(project.preferred_location)
+        area = db.session.scalar(select(Area.id).where(
+            Area.id == district_id, func.ST_Intersects(Area.geom, func.ST_GeomFromText(
+                f"POINT({pt.x!r} {pt.y!r})", 4326))))
+        return area is not None
+    return False
+
+
+def _no_candidate_reason(ci: CityIndex, needs: Needs) -> str:
+    """Which hard constraints remove the most spaces near the project."""
+    idx = ci.index
+    t = idx.table
+    rows = np.flatnonzero(idx.live)
+    if needs.x is not None:
+        near = np.hypot(t.x[rows] - needs.x, t.y[rows] - needs.y) <= (needs.max_distance_m
+                                                                        or 3000) * 2
+        rows = rows[near]
+    if not len(rows):
+        return "no listed space anywhere near its location"
+    from ..domain.scoring import CONSTRAINTS, evaluate
+
+    ev = evaluate(t, rows, needs, ci.areas)
+    counts = {name: int(np.count_nonzero(ev.failed & bit)) for bit, name in CONSTRAINTS.items()}
+    top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
+    parts = [f"{name.replace('_', ' ')} ({n} of {len(rows)} nearby spaces)" for name, n in top
+             if n]
+    return "no space passes its hard constraints; most often failed: " + ", ".join(parts)
