@@ -89,3 +89,33 @@ def district_outlines(city: City) -> list[dict]:
          "listed_spaces": counts.get(a.id, 0), "geometry": to_shape(a.geom)}
         for a in areas
     ]
+
+
+def space_detail(space_id: int) -> dict:
+    """A space's facts for its page, with its area and district names."""
+    space = db.session.get(Space, space_id)
+    if space is None or space.status == "draft":
+        raise NotFound(f"No listed space {space_id}.")
+    pt = to_shape(space.location)
+    area = space.area
+    return {
+        "id": space.id, "title": space.title, "description": space.description,
+        "owner_kind": space.owner_kind, "owner": space.owner.display_name,
+        "address": space.address, "lon": pt.x, "lat": pt.y,
+        "area": area.name_en or area.name, "area_local": area.name,
+        "district": (area.parent.name_en or area.parent.name) if area.parent else None,
+        "floor_area_m2": space.floor_area_m2, "capacity": space.capacity,
+        "floor_level": space.floor_level, "accessibility": space.accessibility,
+        "amenities": space.amenities, "allowed_uses": space.allowed_uses,
+        "weekly_hours": space.weekly_hours, "available_from": space.available_from,
+        "available_to": space.available_to, "cost_kind": space.cost_kind,
+        "cost_amount": float(space.cost_amount), "currency": space.currency,
+        "condition_notes": space.condition_notes, "status": space.status,
+        "is_demo": space.is_demo, "city": space.city.slug,
+    }
+
+
+def list_projects(city: City) -> list[Project]:
+    return list(db.session.scalars(
+        select(Project).where(Project.city_id == city.id, Project.status == "open")
+        .order_by(Project.id)))

@@ -43,6 +43,7 @@ class CityIndex:
     index: SpaceIndex
     areas: AreaTable
     stops: dict[str, list[dict]]
+    area_shapes: list | None = None  # lon/lat outlines of the finest areas, for maps
 
 
 def _state() -> tuple[dict[int, CityIndex], threading.Lock]:
@@ -264,3 +265,38 @@ def _no_candidate_reason(ci: CityIndex, needs: Needs) -> str:
     parts = [f"{name.replace('_', ' ')} ({n} of {len(rows)} nearby spaces)" for name, n in top
              if n]
     return "no space passes its hard constraints; most often failed: " + ", ".join(parts)
+
+
+def project_point(project: Project) -> tuple[float, float] | None:
+    """(lat, lon) of the project's preferred location, if it has one."""
+    if project.preferred_location is None:
+        return None
+    pt = to_shape(project.preferred_location)
+    return (pt.y, pt.x)
+
+
+def outlines_near(city: City, lon: float, lat: float, radius_m: float) -> list[dict]:
+    """Names and outlines of the finest areas within ``radius_m`` of a point (map context)."""
+    import shapely
+
+    ci = city_index(city)
+    if ci.area_shapes is None:
+        rows = db.session.execute(select(Area.id, Area.geom).where(
+            Area.id.in_(ci.areas.ids.tolist())).order_by(Area.id)).all()
+        shapes = {i: shapely.simplify(to_shape(g), 0.00005) for i, g in rows}
+        ci.area_shapes = [shapes[int(i)] for i in ci.areas.ids]
+    deg = radius_m / 111_000
+    box = shapely.box(lon - deg * 1.3, lat - deg, lon + deg * 1.3, lat + deg)
+    tree = shapely.STRtree(ci.area_shapes)
+    return [{"name": ci.areas.names[i], "geometry": ci.area_shapes[i]}
+            for i in sorted(tree.query(box, predicate="intersects"))]
+
+
+def space_titles(city: City, space_ids: list[int]) -> dict[int, str]:
+    ci = city_index(city)
+    out = {}
+    for sid in space_ids:
+        found = ci.index.lookup(sid)
+        if found is not None and found[0].titles:
+            out[sid] = found[0].titles[found[1]]
+    return out

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 import folium
+import numpy as np
 import shapely
 from folium.plugins import FastMarkerCluster
 from markupsafe import Markup
@@ -39,7 +40,8 @@ function callback(row) {
         fillColor: colours[row[3]] || '#6b7280'
     });
     var box = document.createElement('div');
-    var t = document.createElement('strong'); t.textContent = row[2]; box.appendChild(t);
+    var t = document.createElement('a'); t.textContent = row[2];
+    t.href = '%s'.slice(0, -1) + row[7]; t.style.fontWeight = '600'; box.appendChild(t);
     var p = document.createElement('div');
     p.textContent = row[6] + ' · ' + row[4] + ' m² · ' + row[5] + ' people';
     box.appendChild(p);
@@ -87,7 +89,8 @@ def localise_assets(element, static_url) -> None:
             localise_assets(child, static_url)
 
 
-def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attribution=""):
+def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attribution="",
+                   space_url="/spaces/0"):
     """A map of a city's districts (base layer) and listed spaces (clustered points)."""
     m = folium.Map(location=list(centre), zoom_start=11, tiles=None, control_scale=True,
                    prefer_canvas=True, height="100%", maxZoom=19, zoomSnap=0.25)
@@ -117,7 +120,8 @@ def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attr
     if spaces:
         rows = [[s["lat"], s["lon"], s["title"], s["owner_kind"], round(s["floor_area_m2"]),
                  s["capacity"], s["area"], s["id"]] for s in spaces]
-        FastMarkerCluster(rows, callback=_MARKER_CALLBACK % json.dumps(OWNER_COLOURS),
+        callback = _MARKER_CALLBACK % (json.dumps(OWNER_COLOURS), space_url)
+        FastMarkerCluster(rows, callback=callback,
                           name="Spaces", icon_create_function=_CLUSTER_ICON,
                           options={"chunkedLoading": True,
                                    "disableClusteringAtZoom": 16}).add_to(m)
@@ -131,3 +135,63 @@ def render_parts(m: folium.Map, static_url) -> MapParts:
     root.render()
     return MapParts(Markup(root.header.render()), Markup(root.html.render()),
                     Markup(root.script.render()))
+
+
+def add_outlines(m: folium.Map, outlines: list[dict]) -> None:
+    """Neighbourhood outlines with their names: context where no basemap is loaded."""
+    if not outlines:
+        return
+    features = [{"type": "Feature", "properties": {"name": o["name"]},
+                 "geometry": json.loads(shapely.to_geojson(o["geometry"]))} for o in outlines]
+    folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Areas",
+                   style_function=lambda _f: {"color": "#94a3b8", "weight": 1,
+                                              "fillColor": "#f1f5f9", "fillOpacity": 0.6},
+                   tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
+
+
+def build_suggestion_map(project_point, radius_m, suggestions, static_url, tile_url="",
+                         tile_attribution="", outlines=None):
+    """The project's place (and reach) with its numbered suggestions."""
+    centre = project_point or ((suggestions[0]["lat"], suggestions[0]["lon"]) if suggestions
+                               else (0, 0))
+    m = folium.Map(location=list(centre), zoom_start=14, tiles=None, control_scale=True,
+                   height="100%", maxZoom=19, zoomSnap=0.25)
+    if tile_url:
+        folium.TileLayer(tile_url, attr=tile_attribution or "map tiles").add_to(m)
+    add_outlines(m, outlines or [])
+    points = []
+    if project_point:
+        folium.CircleMarker(project_point, radius=9, color="#0f3d3e", fill=True,
+                            fill_color="#f59e0b", fill_opacity=1, weight=3,
+                            tooltip="Your project").add_to(m)
+        points.append(project_point)
+        if radius_m:
+            folium.Circle(project_point, radius=radius_m, color="#0f3d3e", weight=1.5,
+                          fill=False, dash_array="6 6", tooltip="your maximum distance").add_to(m)
+            dlat = radius_m / 111_000
+            dlon = dlat / max(np.cos(np.radians(project_point[0])), 0.1)
+            points += [(project_point[0] - dlat, project_point[1] - dlon),
+                       (project_point[0] + dlat, project_point[1] + dlon)]
+    for rank, s in enumerate(suggestions, start=1):
+        folium.Marker(
+            (s["lat"], s["lon"]), tooltip=f"{rank}. {s['title']}",
+            icon=folium.DivIcon(html=f'<div class="sm-rank">{rank}</div>',
+                                icon_size=(26, 26), icon_anchor=(13, 13)),
+        ).add_to(m)
+        points.append((s["lat"], s["lon"]))
+    if len(points) > 1:
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
+    return render_parts(m, static_url)
+
+
+def build_point_map(lat, lon, static_url, tile_url="", tile_attribution="", outlines=None):
+    m = folium.Map(location=[lat, lon], zoom_start=15, tiles=None, height="100%", maxZoom=19)
+    if tile_url:
+        folium.TileLayer(tile_url, attr=tile_attribution or "map tiles").add_to(m)
+    add_outlines(m, outlines or [])
+    folium.CircleMarker((lat, lon), radius=9, color="#ffffff", weight=2, fill=True,
+                        fill_color="#1f6feb", fill_opacity=1).add_to(m)
+    folium.Circle((lat, lon), radius=500, color="#475569", weight=1, fill=False,
+                  dash_array="4 6", tooltip="500 m").add_to(m)
+    return render_parts(m, static_url)

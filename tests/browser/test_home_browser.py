@@ -1,70 +1,15 @@
-"""What a person sees: the home page in headless Chromium, served by waitress, offline.
-
-Chromium comes from Debian (``/usr/bin/chromium``); Playwright's own browser download is not
-used. Screenshots go to ``screenshots/`` for a human to look at.
-"""
-
-import os
-import shutil
-import socket
-import threading
-from pathlib import Path
-from urllib.parse import urlparse
+"""What a person sees: the home page in headless Chromium, served by waitress, offline."""
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from .conftest import SHOTS, watch
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def server(demo_sqlite_app):
-    from waitress.server import create_server
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = create_server(demo_sqlite_app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    srv.close()
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("SPACEMATCH_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium is required but not installed (Debian package chromium)")
-        pytest.skip("Chromium not installed (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1280, "height": 800})
-        yield pg
-        browser.close()
-
-
-def _watch(page, origin):
-    problems = []
-    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("request", lambda r: problems.append(f"off-site request {r.url}")
-            if urlparse(r.url).netloc not in ("", urlparse(origin).netloc)
-            and not r.url.startswith("data:") else None)
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400
-            else None)
-    return problems
-
-
 @pytest.mark.parametrize("city", ["seoul", "baltimore"])
 def test_home_page_renders_districts_and_clustered_spaces(server, page, city):
-    problems = _watch(page, server)
+    problems = watch(page, server)
     page.goto(f"{server}/?city={city}", wait_until="networkidle")
     page.wait_for_selector(".sm-cluster", timeout=15000)
     clusters = page.locator(".sm-cluster").all_inner_texts()
@@ -88,7 +33,7 @@ def test_home_page_renders_districts_and_clustered_spaces(server, page, city):
 
 
 def test_clicking_a_cluster_zooms_in_to_single_spaces(server, page):
-    problems = _watch(page, server)
+    problems = watch(page, server)
     page.goto(f"{server}/?city=seoul", wait_until="networkidle")
     page.wait_for_selector(".sm-cluster", timeout=15000)
     area = page.locator(".folium-map").bounding_box()
@@ -113,4 +58,28 @@ def test_clicking_a_cluster_zooms_in_to_single_spaces(server, page):
     assert canvas.count() >= 1  # single spaces are drawn as circle markers on the canvas
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "home-seoul-zoomed.png"))
+    assert problems == []
+
+
+def test_a_space_popup_links_to_its_page(server, page):
+    problems = watch(page, server)
+    page.goto(f"{server}/?city=baltimore", wait_until="networkidle")
+    page.wait_for_selector(".sm-cluster", timeout=15000)
+    page.evaluate("""() => {
+        // open the first single-space marker's popup, whichever map variable folium chose
+        for (const k of Object.keys(window)) {
+            const v = window[k];
+            if (v && v.zoomToShowLayer && v.getLayers) {
+                const m = v.getLayers()[0];
+                v.zoomToShowLayer(m, () => m.openPopup());
+                return;
+            }
+        }
+    }""")
+    link = page.wait_for_selector(".leaflet-popup-content a", timeout=10000)
+    href = link.get_attribute("href")
+    assert href.startswith("/spaces/") and href.split("/")[-1].isdigit()
+    link.click()
+    page.wait_for_load_state("networkidle")
+    assert "What it could host" in page.content()
     assert problems == []

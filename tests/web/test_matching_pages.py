@@ -1,0 +1,46 @@
+"""Pages for groups (project suggestions), owners (what a space could host), officials (plan)."""
+
+import re
+
+from sqlalchemy import func, select
+
+from spacematch.db.models import City, Project
+from spacematch.extensions import db
+from spacematch.services import matching
+
+
+def test_space_page_shows_what_it_could_host_first(client):
+    plan = client.get("/api/cities/seoul/plan").get_json()
+    space_id = plan["pairings"][0]["space_id"]
+    html = client.get(f"/spaces/{space_id}").get_data(as_text=True)
+    hosting, facts = html.index("What it could host"), html.index("The space · 공간 정보")
+    assert hosting < facts
+    fits = [a for a in client.get(f"/api/spaces/{space_id}/could-host").get_json()["activities"]
+            if a["fits"]]
+    assert fits and fits[0]["name_en"] in html[hosting:facts]
+    assert client.get("/spaces/99999999").status_code == 404
+
+
+def test_project_list_and_page(client, demo_sqlite_app):
+    html = client.get("/projects?city=seoul").get_data(as_text=True)
+    with demo_sqlite_app.app_context():
+        n = db.session.scalar(select(func.count(Project.id)).join(City).where(
+            City.slug == "seoul", Project.status == "open"))
+        pid = db.session.scalar(select(Project.id).where(Project.title_en.like("Youth job%")))
+        _, expected = matching.suggest_spaces(pid, k=10)
+    assert html.count('class="card h-100') == n
+    page = client.get(f"/projects/{pid}").get_data(as_text=True)
+    ranks = re.findall(r'<span class="sm-rank">(\d+)</span>', page)
+    assert ranks == [str(i) for i in range(1, len(expected) + 1)]
+    assert expected[0].title in page and expected[0].explanation[2]["ko"] in page
+    assert 'class="folium-map"' in page
+
+
+def test_plan_page_lists_every_pairing_and_the_unmatched(client):
+    api = client.get("/api/cities/seoul/plan").get_json()
+    html = client.get("/plan?city=seoul").get_data(as_text=True)
+    body = html[html.index('data-testid="pairings"'):]
+    assert body.count("<tr><td>") == len(api["pairings"])
+    for u in api["unmatched"]:
+        assert u["reason"] in html
+    assert client.get("/plan?city=seoul&priority=1.5").status_code == 200
