@@ -50,7 +50,7 @@ $(STAMP)/venv: pyproject.toml
 	@touch $@
 
 # --- make run ---------------------------------------------------------------------------------
-instance/.demo-loaded: $(STAMP)/venv $(wildcard data/*/city.toml data/demo/*)
+instance/.demo-loaded: $(STAMP)/venv $(wildcard data/*/city.toml data/*/*.geojson data/*/*.csv data/demo/*/* data/demo/*.toml) spacematch/services/demo_sources.py
 	@mkdir -p instance
 	$(BIN)/spacematch init-db
 	$(BIN)/spacematch load-reference data/seoul

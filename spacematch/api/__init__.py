@@ -73,16 +73,14 @@ def space_could_host(space_id: int):
 @bp.get("/cities/<slug>/plan")
 def city_plan(slug: str):
     city = catalogue.pick_city(slug)
-    plan, projects = matching.plan_city(
+    view = matching.plan_city(
         city, district_id=_int_arg("district", None, 1, 2**31),
         k=_int_arg("k", 20, 1, 100),
         vulnerable_priority=_int_arg("priority", None, 1.0, 5.0, float),
         min_share=_int_arg("min_share", None, 0.0, 1.0, float))
     return jsonify({
-        "status": plan.status, "total_score": plan.total, "fairness_cost": plan.fairness_cost,
-        "pairings": [{"project_id": c.project, "project": projects[c.project].title,
-                      "space_id": c.space, "score": c.score} for c in plan.pairings],
-        "shared_spaces": {str(k): v for k, v in plan.shared_spaces.items()},
-        "unmatched": [{"project_id": p, "project": projects[p].title, "reason": r}
-                      for p, r in sorted(plan.unmatched.items())],
+        "status": view.plan.status, "total_score": view.plan.total,
+        "fairness_cost": view.plan.fairness_cost, "pairings": view.pairings,
+        "shared_spaces": {str(k): v for k, v in view.plan.shared_spaces.items()},
+        "unmatched": view.unmatched,
     })

@@ -96,6 +96,9 @@ class Project(Timestamped, Base):
     budget_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
     currency: Mapped[str] = mapped_column(String(3), default="KRW")
     beneficiaries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The project's own priorities among the soft criteria (domain.scoring.Weights names);
+    # empty = the documented defaults.
+    weights: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     status: Mapped[str] = mapped_column(String(10), default="draft")
     is_demo: Mapped[bool] = mapped_column(default=False)
     source_ref: Mapped[str | None] = mapped_column(String(120), unique=True)

@@ -13,6 +13,7 @@ from .activities import check_activity
 from .errors import FieldProblem, ValidationError
 from .geometry import check_lonlat
 from .schedule import parse_weekly_hours
+from .scoring import CRITERIA
 from .vocabulary import (
     ACCESSIBILITY,
     AMENITIES,
@@ -216,5 +217,26 @@ def clean_project(data: dict, default_currency: str = "KRW") -> dict:
     c.take("budget_amount", _money, default=Decimal("0.00"))
     c.take("currency", _currency, default=default_currency)
     c.take("beneficiaries", _codes, BENEFICIARIES, default=[])
+    c.take("weights", _weights, default={})
     c.take("status", _choice, PROJECT_STATUSES, default="draft")
     return c.finish()
+
+
+def _weights(field, value):
+    if not isinstance(value, dict):
+        raise ValidationError(FieldProblem(field, "must map criteria to numbers"))
+    out = {}
+    for key, raw in value.items():
+        if key not in CRITERIA:
+            raise ValidationError(FieldProblem(
+                field, f"unknown criterion {key!r} (known: {', '.join(CRITERIA)})"))
+        try:
+            w = float(raw)
+        except (TypeError, ValueError):
+            raise ValidationError(FieldProblem(field, f"{key}: {raw!r} is not a number")) from None
+        if not 0 <= w <= 10:
+            raise ValidationError(FieldProblem(field, f"{key}: {w:g} is outside 0..10"))
+        out[key] = w
+    if out and not any(out.values()) and len(out) == len(CRITERIA):
+        raise ValidationError(FieldProblem(field, "at least one weight must be above 0"))
+    return out

@@ -128,7 +128,8 @@ def project_needs(project: Project, crs: str) -> Needs:
     data = {c: getattr(project, c) for c in (
         "activity", "participants", "area_min_m2", "area_max_m2", "required_accessibility",
         "required_amenities", "max_distance_m", "preferred_area_ids", "starts_on", "ends_on",
-        "weekly_hours", "budget_kind", "budget_amount", "currency", "beneficiaries")}
+        "weekly_hours", "budget_kind", "budget_amount", "currency", "beneficiaries",
+        "weights")}
     xy = None
     if project.preferred_location is not None:
         pt = to_shape(project.preferred_location)
@@ -202,48 +203,79 @@ def could_host(space_id: int) -> list[dict]:
 
 
 # -- district plans ------------------------------------------------------------------------
+@dataclass
+class PlanView:
+    """A plan ready to show: every pairing with its score, district and explanation."""
+
+    plan: Plan
+    projects: dict[int, Project]
+    pairings: list[dict]
+    unmatched: list[dict]
+    districts: dict[int, str]
+
+
 def plan_city(city: City, district_id: int | None = None, k: int = 20,
               vulnerable_priority: float | None = None,
-              min_share: float | None = None) -> tuple[Plan, dict[int, Project]]:
-    """Pairings for the open projects of a city (or of one district of it)."""
+              min_share: float | None = None) -> PlanView:
+    """Pairings for the open projects of a city (or of one district of it).
+
+    ``vulnerable_priority`` multiplies the scores of projects serving elders, children,
+    people with disabilities, migrants or low-income households; ``min_share`` asks that at
+    least that share of each district's projects (those with any candidate) be paired.
+    """
     ci = city_index(city)
     stmt = select(Project).where(Project.city_id == city.id, Project.status == "open")
     projects = {p.id: p for p in db.session.scalars(stmt.order_by(Project.id))}
+    home = {pid: _district_of(p, ci) for pid, p in projects.items()}
     if district_id is not None:
-        projects = {i: p for i, p in projects.items() if _in_district(p, district_id, ci)}
-    cands, slots, reasons, group, priority = [], {}, {}, {}, {}
+        projects = {i: p for i, p in projects.items() if home[i] == district_id}
+    cands, slots, reasons, priority, needs_of = [], {}, {}, {}, {}
     for pid, project in projects.items():
-        needs = project_needs(project, ci.crs)
+        needs = needs_of[pid] = project_needs(project, ci.crs)
         slots[pid] = needs.slots
         hits = ci.index.search(needs, k)
         cands += [Candidate(pid, h.space_id, h.score) for h in hits]
         if not hits:
             reasons[pid] = _no_candidate_reason(ci, needs)
-        group[pid] = str((project.preferred_area_ids or ["city"])[0])
         if vulnerable_priority and set(project.beneficiaries or []) & VULNERABLE:
             priority[pid] = vulnerable_priority
+    group = {pid: str(home[pid]) for pid in projects}
     plan = plan_pairings(cands, slots, list(projects), priority=priority or None,
                          min_share={g: min_share for g in set(group.values())}
                          if min_share else None, group_of=group, no_candidate_reason=reasons)
-    return plan, projects
+    names = dict(db.session.execute(select(Area.id, func.coalesce(Area.name_en, Area.name))
+                                    .where(Area.id.in_([d for d in home.values() if d]))).all())
+    pairings = []
+    for c in plan.pairings:
+        s = _suggestion(ci, c.space, needs_of[c.project])
+        pairings.append({"project_id": c.project, "project": projects[c.project].title,
+                         "district": names.get(home[c.project]), "space_id": c.space,
+                         "space": s.title, "score": c.score, "explanation": s.explanation,
+                         "shared_with": [p for p in plan.shared_spaces.get(c.space, [])
+                                         if p != c.project]})
+    unmatched = [{"project_id": p, "project": projects[p].title,
+                  "district": names.get(home[p]), "reason": r}
+                 for p, r in sorted(plan.unmatched.items())]
+    return PlanView(plan, projects, pairings, unmatched, names)
+
+
+def _district_of(project: Project, ci: CityIndex) -> int | None:
+    """The district a project works in: that of its location, else of its first area."""
+    parent_of = dict(zip(ci.areas.ids.tolist(), ci.areas.parent_ids.tolist(), strict=True))
+    if project.preferred_location is not None:
+        pt = to_shape(project.preferred_location)
+        point = func.ST_GeomFromText(f"POINT({pt.x!r} {pt.y!r})", 4326)
+        area = db.session.scalar(select(Area.id).where(
+            Area.id.in_(ci.areas.ids.tolist()), func.ST_Intersects(Area.geom, point))
+            .order_by(Area.id).limit(1))
+        if area is not None:
+            return parent_of.get(area)
+    for a in project.preferred_area_ids or []:
+        return parent_of.get(a, a)
+    return None
 
 
 VULNERABLE = {"elders", "children", "people_with_disabilities", "migrants", "low_income"}
-
-
-def _in_district(project: Project, district_id: int, ci: CityIndex) -> bool:
-    wanted = set(project.preferred_area_ids or [])
-    if district_id in wanted:
-        return True
-    if wanted & set(ci.areas.ids[ci.areas.parent_ids == district_id].tolist()):
-        return True
-    if project.preferred_location is not None:
-        pt = to_shape(project.preferred_location)
-        area = db.session.scalar(select(Area.id).where(
-            Area.id == district_id, func.ST_Intersects(Area.geom, func.ST_GeomFromText(
-                f"POINT({pt.x!r} {pt.y!r})", 4326))))
-        return area is not None
-    return False
 
 
 def _no_candidate_reason(ci: CityIndex, needs: Needs) -> str:
@@ -290,13 +322,3 @@ def outlines_near(city: City, lon: float, lat: float, radius_m: float) -> list[d
     tree = shapely.STRtree(ci.area_shapes)
     return [{"name": ci.areas.names[i], "geometry": ci.area_shapes[i]}
             for i in sorted(tree.query(box, predicate="intersects"))]
-
-
-def space_titles(city: City, space_ids: list[int]) -> dict[int, str]:
-    ci = city_index(city)
-    out = {}
-    for sid in space_ids:
-        found = ci.index.lookup(sid)
-        if found is not None and found[0].titles:
-            out[sid] = found[0].titles[found[1]]
-    return out

@@ -93,7 +93,7 @@ def plan():
     city = catalogue.pick_city(request.args.get("city"),
                                current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
     priority = request.args.get("priority", type=float)
-    result, projects_by_id = matching.plan_city(city, vulnerable_priority=priority)
-    titles = matching.space_titles(city, [c.space for c in result.pairings])
-    return render_template("plan.html", city=city, plan=result, projects=projects_by_id,
-                           titles=titles, priority=priority, cities=catalogue.list_cities())
+    min_share = request.args.get("min_share", type=float)
+    view = matching.plan_city(city, vulnerable_priority=priority, min_share=min_share)
+    return render_template("plan.html", city=city, view=view, plan=view.plan,
+                           priority=priority, min_share=min_share)

@@ -27,7 +27,7 @@ def test_plan_and_space_pages_render(server, page):
     rows = page.locator("[data-testid=pairings] tbody tr")
     assert rows.count() >= 10
     page.screenshot(path=str(SHOTS / "plan.png"), full_page=True)
-    rows.first.locator("td").nth(1).locator("a").click()
+    rows.first.locator("td").nth(2).locator("a").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=could-host] .list-group-item").count() >= 1
     page.screenshot(path=str(SHOTS / "space.png"))

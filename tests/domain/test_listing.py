@@ -39,3 +39,14 @@ def test_project_area_range_and_distance_need_consistency():
         clean_project({"title": "t", "activity": "childcare", "participants": 10,
                        "area_min_m2": 100, "area_max_m2": 50, "max_distance_m": 1000})
     assert {p.field for p in err.value.problems} == {"area_max_m2", "max_distance_m"}
+
+
+def test_project_weights_are_checked():
+    base = {"title": "t", "activity": "youth_jobs", "participants": 10}
+    assert clean_project({**base, "weights": {"transit": "0.5"}})["weights"] == {"transit": 0.5}
+    for bad, fragment in (({"vibes": 1}, "unknown criterion"), ({"cost": -1}, "outside 0..10"),
+                          ({"cost": "x"}, "not a number"), ("cost=1", "must map")):
+        with pytest.raises(ValidationError) as err:
+            clean_project({**base, "weights": bad})
+        assert err.value.problems[0].field == "weights"
+        assert fragment in err.value.problems[0].problem

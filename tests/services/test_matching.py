@@ -122,8 +122,10 @@ def test_indexes_in_other_processes_follow_changes(demo_sqlite_app):
 def test_district_plan_never_double_books(demo_sqlite_app):
     with demo_sqlite_app.app_context():
         city = db.session.scalar(select(City).where(City.slug == "seoul"))
-        plan, projects = matching.plan_city(city)
+        view = matching.plan_city(city)
+        plan, projects = view.plan, view.projects
         assert plan.status == "optimal" and len(plan.pairings) >= 12
+        assert all(len(p["explanation"]) == 7 and p["district"] for p in view.pairings)
         ci = matching.city_index(city)
         slots = {pid: matching.project_needs(p, ci.crs).slots for pid, p in projects.items()}
         for a in plan.pairings:
@@ -133,3 +135,28 @@ def test_district_plan_never_double_books(demo_sqlite_app):
                     assert not np.any(slots[a.project] & slots[b.project])
         assert set(plan.unmatched) | {c.project for c in plan.pairings} == set(projects)
         assert all(reason for reason in plan.unmatched.values())
+
+
+def test_fairness_rules_report_their_cost(demo_sqlite_app):
+    with demo_sqlite_app.app_context():
+        city = db.session.scalar(select(City).where(City.slug == "seoul"))
+        plain = matching.plan_city(city)
+        fair = matching.plan_city(city, vulnerable_priority=3.0, min_share=1.0)
+        assert fair.plan.status == "optimal"
+        assert fair.plan.fairness_cost == pytest.approx(plain.plan.total - fair.plan.total)
+        assert fair.plan.fairness_cost >= 0
+
+
+def test_a_project_may_set_its_own_priorities(demo_sqlite_app):
+    with demo_sqlite_app.app_context():
+        pid = _seoul_projects()[1]
+        project = db.session.get(Project, pid)
+        default_top = [s.space_id for s in matching.suggest_spaces(pid, 10)[1]]
+        project.weights = {"cost": 0, "transit": 5.0}
+        db.session.commit()
+        _, reweighted = matching.suggest_spaces(pid, 10)
+        total = 0.2 + 0.2 + 5.0 + 0.15 + 0.1 + 0.1  # defaults, transit 5, cost 0
+        assert reweighted[0].explanation[2]["weight"] == pytest.approx(5.0 / total)
+        transit = [s.explanation[2]["score"] for s in reweighted]
+        assert [s.space_id for s in reweighted] != default_top
+        assert transit[0] >= transit[-1]

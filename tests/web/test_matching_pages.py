@@ -41,6 +41,7 @@ def test_plan_page_lists_every_pairing_and_the_unmatched(client):
     html = client.get("/plan?city=seoul").get_data(as_text=True)
     body = html[html.index('data-testid="pairings"'):]
     assert body.count("<tr><td>") == len(api["pairings"])
+    assert all(p["explanation"] and p["district"] for p in api["pairings"])
     for u in api["unmatched"]:
         assert u["reason"] in html
     assert client.get("/plan?city=seoul&priority=1.5").status_code == 200
