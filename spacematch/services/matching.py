@@ -23,7 +23,13 @@ from ..domain.geometry import transform_xy
 from ..domain.hosting import could_host as hosting_for
 from ..domain.index import SpaceIndex
 from ..domain.pairing import Candidate, Plan, plan_pairings
-from ..domain.scoring import Needs, failed_constraints, needs_from_project
+from ..domain.scoring import (
+    CONSTRAINTS,
+    Needs,
+    evaluate,
+    failed_constraints,
+    needs_from_project,
+)
 from ..domain.spacetable import AreaTable, SpaceTable
 from ..extensions import db
 from . import versioning
@@ -289,8 +295,6 @@ def _no_candidate_reason(ci: CityIndex, needs: Needs) -> str:
         rows = rows[near]
     if not len(rows):
         return "no listed space anywhere near its location"
-    from ..domain.scoring import CONSTRAINTS, evaluate
-
     ev = evaluate(t, rows, needs, ci.areas)
     counts = {name: int(np.count_nonzero(ev.failed & bit)) for bit, name in CONSTRAINTS.items()}
     top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]

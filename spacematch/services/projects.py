@@ -1,0 +1,83 @@
+"""Groups describe their projects; the engine reads the needs from here."""
+
+from __future__ import annotations
+
+import shapely
+from geoalchemy2.shape import from_shape, to_shape
+from sqlalchemy import select
+
+from ..db.models import Area, City, Project, User
+from ..domain.errors import FieldProblem, NotFound, PermissionDenied, ValidationError
+from ..domain.listing import clean_project
+from ..extensions import db
+from .audit import record
+from .users import require_role
+
+AUDITED = ("title", "activity", "participants", "status", "budget_amount", "weights")
+
+
+def create_project(actor: User | None, city_slug: str, data: dict) -> Project:
+    """A community group describes a project (a draft unless ``status`` says otherwise)."""
+    require_role(actor, "group")
+    city = db.session.scalar(select(City).where(City.slug == city_slug))
+    if city is None:
+        raise ValidationError(FieldProblem("city", f"no city {city_slug!r} is loaded"))
+    cleaned = clean_project(data, default_currency=city.currency)
+    project = Project(group_id=actor.id, city_id=city.id)
+    _apply(project, city, cleaned, data)
+    db.session.add(project)
+    db.session.flush()
+    record(actor, "create", project, after=_snapshot(project))
+    db.session.commit()
+    return project
+
+
+def update_project(actor: User | None, project_id: int, changes: dict) -> Project:
+    """The group that owns a project (or an admin) changes it; all of it is valid or none."""
+    require_role(actor, "group")
+    project = db.session.get(Project, project_id)
+    if project is None:
+        raise NotFound(f"No project {project_id}.")
+    if actor.role != "admin" and project.group_id != actor.id:
+        raise PermissionDenied("Only the group that runs this project may change it.")
+    before = _snapshot(project)
+    current = {c.name: getattr(project, c.name) for c in Project.__table__.columns
+               if c.name not in ("id", "group_id", "city_id", "preferred_location")}
+    if project.preferred_location is not None:
+        pt = to_shape(project.preferred_location)
+        current["lon"], current["lat"] = pt.x, pt.y
+    merged = current | changes
+    cleaned = clean_project(merged, default_currency=project.city.currency)
+    _apply(project, project.city, cleaned, merged)
+    db.session.flush()
+    record(actor, "update", project, before=before, after=_snapshot(project))
+    db.session.commit()
+    return project
+
+
+def _apply(project: Project, city: City, cleaned: dict, raw: dict) -> None:
+    """Set the checked values; every check runs before the first attribute changes."""
+    ids = raw.get("preferred_area_ids")
+    if ids is not None:
+        try:
+            ids = [int(i) for i in ids]
+        except (TypeError, ValueError):
+            raise ValidationError(FieldProblem("preferred_area_ids",
+                                               "must be a list of area ids")) from None
+        known = set(db.session.scalars(select(Area.id).where(Area.city_id == city.id,
+                                                            Area.id.in_(ids))))
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise ValidationError(FieldProblem(
+                "preferred_area_ids", f"no area {unknown[0]} in {city.name_en or city.name}"))
+        project.preferred_area_ids = ids
+    lon, lat = cleaned.pop("lon", None), cleaned.pop("lat", None)
+    for key, value in cleaned.items():
+        setattr(project, key, value)
+    if lon is not None:
+        project.preferred_location = from_shape(shapely.Point(lon, lat), srid=4326)
+
+
+def _snapshot(project: Project) -> dict:
+    return {k: (str(v) if k == "budget_amount" else v) for k in AUDITED
+            if (v := getattr(project, k)) is not None}
