@@ -7,11 +7,11 @@ from geoalchemy2.shape import from_shape, to_shape
 from sqlalchemy import select
 
 from ..db.models import Area, City, Project, User
-from ..domain.errors import FieldProblem, NotFound, PermissionDenied, ValidationError
+from ..domain.errors import FieldProblem, ValidationError
 from ..domain.listing import clean_project
 from ..extensions import db
 from .audit import record
-from .users import require_role
+from .users import require_record_owner, require_role
 
 AUDITED = ("title", "activity", "participants", "status", "budget_amount", "weights")
 
@@ -34,12 +34,7 @@ def create_project(actor: User | None, city_slug: str, data: dict) -> Project:
 
 def update_project(actor: User | None, project_id: int, changes: dict) -> Project:
     """The group that owns a project (or an admin) changes it; all of it is valid or none."""
-    require_role(actor, "group")
-    project = db.session.get(Project, project_id)
-    if project is None:
-        raise NotFound(f"No project {project_id}.")
-    if actor.role != "admin" and project.group_id != actor.id:
-        raise PermissionDenied("Only the group that runs this project may change it.")
+    project = require_record_owner(actor, "group", Project, project_id, "group_id", "project")
     before = _snapshot(project)
     current = {c.name: getattr(project, c.name) for c in Project.__table__.columns
                if c.name not in ("id", "group_id", "city_id", "preferred_location")}

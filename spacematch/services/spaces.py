@@ -7,12 +7,12 @@ from geoalchemy2.shape import from_shape
 from sqlalchemy import func, select
 
 from ..db.models import Area, City, Space, User
-from ..domain.errors import FieldProblem, NotFound, PermissionDenied, ValidationError
+from ..domain.errors import FieldProblem, ValidationError
 from ..domain.listing import clean_space
 from ..extensions import db
 from . import versioning
 from .audit import record
-from .users import require_role
+from .users import require_record_owner, require_role
 
 AUDITED = ("title", "status", "floor_area_m2", "capacity", "cost_kind", "cost_amount", "area_id")
 
@@ -49,12 +49,7 @@ def create_space(actor: User | None, data: dict) -> Space:
 
 def update_space(actor: User | None, space_id: int, changes: dict) -> Space:
     """The owner (or an admin) edits a space; nothing changes unless all of it is valid."""
-    require_role(actor, "owner")
-    space = db.session.get(Space, space_id)
-    if space is None:
-        raise NotFound(f"No space {space_id}.")
-    if actor.role != "admin" and space.owner_id != actor.id:
-        raise PermissionDenied("Only the space's owner may change it.")
+    space = require_record_owner(actor, "owner", Space, space_id, "owner_id", "space")
     before = _snapshot(space)
     lon = db.session.scalar(select(func.ST_X(Space.location)).where(Space.id == space_id))
     lat = db.session.scalar(select(func.ST_Y(Space.location)).where(Space.id == space_id))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from ..db.models import User
-from ..domain.errors import Conflict, FieldProblem, PermissionDenied, ValidationError
+from ..domain.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from ..domain.vocabulary import ROLES
 from ..extensions import db
 from .audit import record
@@ -24,6 +24,18 @@ def require_role(actor: User | None, *roles: str) -> User:
     if actor.role != "admin" and actor.role not in roles:
         raise PermissionDenied(f"This needs the role {' or '.join(roles)}; you are {actor.role}.")
     return actor
+
+
+def require_record_owner(actor: User | None, role: str, model, record_id: int, owner_attr: str,
+                         what: str):
+    """The record ``record_id`` of ``model``, if ``actor`` (of ``role``) owns it or is an admin."""
+    require_role(actor, role)
+    obj = db.session.get(model, record_id)
+    if obj is None:
+        raise NotFound(f"No {what} {record_id}.")
+    if actor.role != "admin" and getattr(obj, owner_attr) != actor.id:
+        raise PermissionDenied(f"Only the {what}'s {role} may change it.")
+    return obj
 
 
 def create_user(*, email: str, password: str, role: str, display_name: str,
