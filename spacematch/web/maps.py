@@ -11,22 +11,20 @@ import shapely
 from folium.plugins import FastMarkerCluster
 from markupsafe import Markup
 
-# Folium names each asset it links; map each name to our vendored copy. Assets we do not use
-# (Bootstrap 3 glyphicons, the awesome-markers rotate helper) are dropped.
+# Folium names each asset it links; map each name to our vendored copy. Assets our maps do not
+# use (icon fonts and icon markers: we draw circles and numbered DivIcons) are dropped.
 LOCAL_ASSETS = {
     "leaflet": "vendor/leaflet/leaflet.js",
     "jquery": "vendor/jquery/jquery.min.js",
     "bootstrap": "vendor/bootstrap/bootstrap.bundle.min.js",
-    "awesome_markers": "vendor/awesome-markers/leaflet.awesome-markers.min.js",
     "markerclusterjs": "vendor/markercluster/leaflet.markercluster.js",
     "leaflet_css": "vendor/leaflet/leaflet.css",
     "bootstrap_css": "vendor/bootstrap/bootstrap.min.css",
-    "awesome_markers_font_css": "vendor/fontawesome/css/all.min.css",
-    "awesome_markers_css": "vendor/awesome-markers/leaflet.awesome-markers.css",
     "markerclustercss": "vendor/markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "vendor/markercluster/MarkerCluster.Default.css",
 }
-DROPPED_ASSETS = {"glyphicons_css", "awesome_rotate_css"}
+DROPPED_ASSETS = {"glyphicons_css", "awesome_rotate_css", "awesome_markers",
+                  "awesome_markers_css", "awesome_markers_font_css"}
 
 OWNER_COLOURS = {"public": "#1f6feb", "private": "#d97706", "nonprofit": "#15803d"}
 
