@@ -186,14 +186,3 @@ def client(demo_sqlite_app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-@pytest.fixture
-def ctx(request):
-    """Push an app context for whichever app fixture the test uses."""
-    for name in ("app", "backend_app", "seoul_app", "demo_app", "demo_sqlite_app"):
-        if name in request.fixturenames:
-            with request.getfixturevalue(name).app_context():
-                yield
-            return
-    raise RuntimeError("ctx needs an app fixture")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activities import load_activities
-from .schedule import SLOT_WORDS, to_slot_mask
+from .schedule import SLOT_WORDS, parse_weekly_hours, to_slot_mask
 from .scoring import Needs, Weights
 from .spacetable import (
     ACCESS_BIT,
@@ -19,7 +19,6 @@ from .spacetable import (
     NO_DATE_MIN,
     AreaTable,
     SpaceTable,
-    activity_bit,
 )
 
 # Seoul's extent in EPSG:5179 metres (about 36 x 30 km).
@@ -43,8 +42,6 @@ def make_areas(n_areas: int = 400, seed: int = 0) -> AreaTable:
 
 
 def _slot_bank(templates: list[str], outward: bool) -> np.ndarray:
-    from .schedule import parse_weekly_hours
-
     return np.stack([to_slot_mask(parse_weekly_hours(h), outward=outward) for h in templates])
 
 
@@ -92,7 +89,7 @@ def make_spaces(n: int, seed: int = 0, box=SEOUL_BOX, n_areas: int = 400,
     )
 
 
-def make_needs(m: int, seed: int = 1, box=SEOUL_BOX, areas: AreaTable | None = None,
+def make_needs(m: int, seed: int = 1, box=SEOUL_BOX,
                radius=(500.0, 5000.0)) -> list[Needs]:
     rng = np.random.default_rng(seed)
     acts = list(load_activities().values())
@@ -119,5 +116,4 @@ def make_needs(m: int, seed: int = 1, box=SEOUL_BOX, areas: AreaTable | None = N
             currency="KRW", need_kind=rng.choice([None, "elders", "children"]),
             weights=Weights(),
         ))
-        _ = activity_bit(act.code)
     return out

@@ -20,7 +20,7 @@ def _ids(hits):
 def test_search_equals_brute_force(catalogue):
     table, areas = catalogue
     index = SpaceIndex(table, areas)
-    needs = make_needs(150, seed=5, areas=areas)
+    needs = make_needs(150, seed=5)
     nonempty = 0
     for n in needs:
         got = index.search(n, k=20)
@@ -34,7 +34,7 @@ def test_search_equals_brute_force(catalogue):
 def test_search_follows_changes(catalogue):
     table, areas = catalogue
     index = SpaceIndex(table, areas)
-    needs = make_needs(60, seed=9, areas=areas)
+    needs = make_needs(60, seed=9)
     # remove the current winner of each of the first needs, and move some spaces around
     removed = {index.search(n, 1)[0].space_id for n in needs[:20] if index.search(n, 1)}
     rows = np.arange(0, 2000, 7)
