@@ -200,5 +200,32 @@ def describe_slots(mask: np.ndarray) -> str:
             per_day[day] = ranges
     groups: dict[str, list[str]] = {}
     for day, ranges in per_day.items():
-        groups.setdefault(", ".join(ranges), []).append(day.title())
-    return "; ".join(f"{'/'.join(days)} {ranges}" for ranges, days in groups.items()) or "—"
+        groups.setdefault(", ".join(ranges), []).append(day)
+    return "; ".join(f"{_day_span(days)} {ranges}" for ranges, days in groups.items()) or "—"
+
+
+def _day_span(days: list[str]) -> str:
+    """``['mon', 'tue', 'wed', 'fri']`` → ``Mon–Wed/Fri`` (runs of three or more days joined)."""
+    idx = [DAYS.index(d) for d in days]
+    runs: list[list[int]] = []
+    for i in idx:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{DAYS[run[0]].title()}–{DAYS[run[-1]].title()}")
+        else:
+            parts += [DAYS[i].title() for i in run]
+    return "/".join(parts)
+
+
+def describe_hours(hours: dict[str, list[str]]) -> str:
+    """Compact text for a normalised schedule.
+
+    >>> describe_hours(parse_weekly_hours("mon-fri 14:00-18:00; sat 10:00-12:00"))
+    'Mon–Fri 14:00–18:00; Sat 10:00–12:00'
+    """
+    return describe_slots(to_slot_mask(hours, outward=True))

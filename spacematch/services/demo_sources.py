@@ -236,7 +236,7 @@ def read_baltimore_vacant(path: Path) -> Iterator[DemoRow]:
             "accessibility": ["step_free"] if rng.random() < 0.4 else [],
             "amenities": _some(rng, [], {"water": 0.5, "power": 0.5, "toilets": 0.4,
                                          "outdoor_space": 0.5, "storage": 0.6,
-                                         "heating_cooling": 0.2}),
+                                         "heating_cooling": 0.2, "kitchen": 0.2}),
             "allowed_uses": [],
             "weekly_hours": "mon-sun 08:00-20:00",
             "cost_kind": kind, "cost_amount": amount, "currency": "USD",

@@ -25,6 +25,7 @@ from ..domain.index import SpaceIndex
 from ..domain.pairing import Candidate, Plan, plan_pairings
 from ..domain.scoring import (
     CONSTRAINTS,
+    FAIL_AREAS,
     Needs,
     evaluate,
     failed_constraints,
@@ -289,17 +290,22 @@ def _no_candidate_reason(ci: CityIndex, needs: Needs) -> str:
     idx = ci.index
     t = idx.table
     rows = np.flatnonzero(idx.live)
+    where = "listed spaces"
     if needs.x is not None:
         near = np.hypot(t.x[rows] - needs.x, t.y[rows] - needs.y) <= (needs.max_distance_m
                                                                         or 3000) * 2
-        rows = rows[near]
+        rows, where = rows[near], "spaces nearby"
+    elif needs.preferred_areas:
+        ev = evaluate(t, rows, needs, ci.areas)
+        rows, where = rows[(ev.failed & FAIL_AREAS) == 0], "spaces in its areas"
     if not len(rows):
-        return "no listed space anywhere near its location"
+        return {"spaces nearby": "no listed space near its location",
+                "spaces in its areas": "no listed space in its areas"}.get(
+                    where, "no listed space in the city")
     ev = evaluate(t, rows, needs, ci.areas)
     counts = {name: int(np.count_nonzero(ev.failed & bit)) for bit, name in CONSTRAINTS.items()}
     top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
-    parts = [f"{name.replace('_', ' ')} ({n} of {len(rows)} nearby spaces)" for name, n in top
-             if n]
+    parts = [f"{name.replace('_', ' ')} ({n} of {len(rows)} {where})" for name, n in top if n]
     return "no space passes its hard constraints; most often failed: " + ", ".join(parts)
 
 
@@ -326,3 +332,22 @@ def outlines_near(city: City, lon: float, lat: float, radius_m: float) -> list[d
     tree = shapely.STRtree(ci.area_shapes)
     return [{"name": ci.areas.names[i], "geometry": ci.area_shapes[i]}
             for i in sorted(tree.query(box, predicate="intersects"))]
+
+
+def no_match_reason(project: Project) -> str:
+    """Why a project has no suggestion: the hard constraints that remove most spaces nearby."""
+    ci = city_index(project.city)
+    return _no_candidate_reason(ci, project_needs(project, ci.crs))
+
+
+def project_area_centre(project: Project) -> tuple[float, float]:
+    """(lat, lon) to centre a map on: the project's chosen areas, else its city."""
+    ids = project.preferred_area_ids or []
+    if ids:
+        rows = db.session.execute(select(func.ST_X(func.ST_Centroid(Area.geom)),
+                                         func.ST_Y(func.ST_Centroid(Area.geom)))
+                                  .where(Area.id.in_(ids))).all()
+        if rows:
+            return (sum(r[1] for r in rows) / len(rows), sum(r[0] for r in rows) / len(rows))
+    return (project.city.centre_lat, project.city.centre_lon)
+

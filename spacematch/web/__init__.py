@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from ..domain import vocabulary
 from ..domain.activities import load_activities
 from ..domain.explain import money
+from ..domain.schedule import describe_hours
 from ..services import catalogue, matching
 from .maps import build_city_map, build_point_map, build_suggestion_map
 
@@ -35,7 +36,7 @@ def _helpers():
         en, ko = vocabularies[kind].get(code, (code, code))
         return f"{en} · {ko}"
 
-    return {"label": label, "money": money}
+    return {"label": label, "money": money, "describe_hours": describe_hours}
 
 
 @bp.get("/")
@@ -73,8 +74,10 @@ def projects():
 @bp.get("/projects/<int:project_id>")
 def project(project_id: int):
     proj, suggestions = matching.suggest_spaces(project_id, k=10)
-    point = matching.project_point(proj)
-    outlines = []
+    point = own_point = matching.project_point(proj)
+    outlines, reason = [], None if suggestions else matching.no_match_reason(proj)
+    if not point and not suggestions:  # frame the areas the group asked for, or the city
+        point = matching.project_area_centre(proj)
     if point:
         outlines = matching.outlines_near(proj.city, point[1], point[0],
                                           (proj.max_distance_m or 2000) * 1.5)
@@ -84,8 +87,10 @@ def project(project_id: int):
         reach = max(((s.lat - lat) ** 2 + (s.lon - lon) ** 2) ** 0.5 for s in suggestions)
         outlines = matching.outlines_near(proj.city, lon, lat, reach * 111_000 + 500)
     parts = build_suggestion_map(point, proj.max_distance_m, [s.__dict__ for s in suggestions],
-                                 _static, *_tiles(), outlines=outlines)
-    return render_template("project.html", p=proj, suggestions=suggestions, map=parts)
+                                 _static, *_tiles(), outlines=outlines,
+                                 mark_point=own_point is not None)
+    return render_template("project.html", p=proj, suggestions=suggestions, map=parts,
+                           reason=reason)
 
 
 @bp.get("/plan")

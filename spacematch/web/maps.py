@@ -148,7 +148,7 @@ def add_outlines(m: folium.Map, outlines: list[dict]) -> None:
 
 
 def build_suggestion_map(project_point, radius_m, suggestions, static_url, tile_url="",
-                         tile_attribution="", outlines=None):
+                         tile_attribution="", outlines=None, mark_point=True):
     """The project's place (and reach) with its numbered suggestions."""
     centre = project_point or ((suggestions[0]["lat"], suggestions[0]["lon"]) if suggestions
                                else (0, 0))
@@ -158,7 +158,7 @@ def build_suggestion_map(project_point, radius_m, suggestions, static_url, tile_
         folium.TileLayer(tile_url, attr=tile_attribution or "map tiles").add_to(m)
     add_outlines(m, outlines or [])
     points = []
-    if project_point:
+    if project_point and mark_point:
         folium.CircleMarker(project_point, radius=9, color="#0f3d3e", fill=True,
                             fill_color="#f59e0b", fill_opacity=1, weight=3,
                             tooltip="Your project").add_to(m)

@@ -45,3 +45,22 @@ def test_plan_page_lists_every_pairing_and_the_unmatched(client):
     for u in api["unmatched"]:
         assert u["reason"] in html
     assert client.get("/plan?city=seoul&priority=1.5").status_code == 200
+
+
+def test_a_project_nobody_can_host_says_why_and_still_shows_its_area(client, demo_sqlite_app):
+    from spacematch.db.models import Area
+    from spacematch.services.projects import create_project
+    from spacematch.services.users import create_user
+
+    with demo_sqlite_app.app_context():
+        group = create_user(email="g@example.org", password="a long passphrase", role="group",
+                            display_name="G", system=True)
+        gu = db.session.scalar(select(Area.id).where(Area.name_en == "Mapo-gu"))
+        project = create_project(group, "seoul", {
+            "title": "대형 합창 연습", "activity": "arts_studio", "participants": 400,
+            "preferred_area_ids": [gu], "weekly_hours": "sun 06:00-07:00", "status": "open"})
+        pid = project.id
+    html = client.get(f"/projects/{pid}").get_data(as_text=True)
+    assert 'data-testid="no-match"' in html and "most often failed" in html
+    assert "capacity" in html or "floor area" in html
+    assert "Mapo" in html or 'class="folium-map"' in html
