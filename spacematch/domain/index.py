@@ -13,6 +13,7 @@ the delta in when it grows.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,10 +89,26 @@ class SpaceIndex:
 
     def compact(self) -> None:
         """Fold the delta into the main table (a rebuild of the sort order)."""
+        self._build(self._live_table())
+
+    def _live_table(self) -> SpaceTable:
         table = self.table.take(np.flatnonzero(self.live))
         if self.delta is not None and len(self.delta):
             table = concat_tables(table, self.delta)
-        self._build(table)
+        return table
+
+    # Copy-on-write versions, for servers whose threads search while another applies changes:
+    # a search keeps the index object it started with, which never changes under it.
+    def with_changes(self, upserts: SpaceTable | None, removed_ids=()) -> SpaceIndex:
+        """A new index with the changes applied; this one is left as it was."""
+        new = copy.copy(self)
+        new.live = self.live.copy()
+        new.apply_changes(upserts, removed_ids)
+        return new
+
+    def compacted(self) -> SpaceIndex:
+        """A new index with the delta folded in; this one is left as it was."""
+        return SpaceIndex(self._live_table(), self.areas, self.band_m)
 
     # -- queries ---------------------------------------------------------------------------
     def _need(self, kind: str | None) -> np.ndarray:
@@ -190,9 +207,7 @@ class SpaceIndex:
 
     def brute_force(self, needs: Needs, k: int = 20) -> list[tuple[int, float]]:
         """Reference answer: score every live space, no index. For tests and benchmarks."""
-        table = self.table.take(np.flatnonzero(self.live))
-        if self.delta is not None and len(self.delta):
-            table = concat_tables(table, self.delta)
+        table = self._live_table()
         ev = evaluate(table, slice(0, len(table)), needs, self.areas, self._need(needs.need_kind))
         pick = rank(ev, table.id, k)
         return [(int(table.id[ev.rows[p]]), float(ev.total[p])) for p in pick]

@@ -115,11 +115,11 @@ def city_index(city: City) -> CityIndex:
             listed = [r for r in changed if r["status"] == "listed"]
             gone = [r["id"] for r in changed if r["status"] != "listed"]
             upserts = _table(listed, ci.crs, ci.areas, ci.stops) if listed else None
-            ci.index.apply_changes(upserts, gone)
-            delta = len(ci.index.delta) if ci.index.delta is not None else 0
-            if delta > COMPACT_SHARE * max(len(ci.index), 1):
-                ci.index.compact()
-            ci.version = version
+            index = ci.index.with_changes(upserts, gone)
+            delta = len(index.delta) if index.delta is not None else 0
+            if delta > COMPACT_SHARE * max(len(index), 1):
+                index = index.compacted()
+            ci.index, ci.version = index, version  # swapped whole: searches in flight keep theirs
         return ci
 
 

@@ -68,3 +68,16 @@ def test_ties_break_by_lowest_id(catalogue):
     hits = index.search(n, 3)
     assert _ids(hits) == [10, 20, 30]
     assert len({h.score for h in hits}) == 1
+
+
+def test_copy_on_write_leaves_the_old_index_untouched(catalogue):
+    table, areas = catalogue
+    old = SpaceIndex(table, areas)
+    needs = make_needs(30, seed=21)
+    before = [_ids(old.search(n, 10)) for n in needs]
+    winners = {h[0] for h in before if h}
+    new = old.with_changes(None, winners)
+    assert [_ids(old.search(n, 10)) for n in needs] == before
+    assert all(not winners & set(_ids(new.search(n, 10))) for n in needs)
+    assert [_ids(new.compacted().search(n, 10)) for n in needs] == \
+        [_ids(new.search(n, 10)) for n in needs]
