@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 from flask import current_app
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
@@ -34,6 +35,7 @@ from ..domain.scoring import (
 from ..domain.spacetable import AreaTable, SpaceTable
 from ..extensions import db
 from . import versioning
+from .areas import find_area
 
 EXTENSION_KEY = "spacematch.indexes"
 COMPACT_SHARE = 0.05
@@ -51,6 +53,7 @@ class CityIndex:
     areas: AreaTable
     stops: dict[str, list[dict]]
     area_shapes: list | None = None  # lon/lat outlines of the finest areas, for maps
+    area_tree: shapely.STRtree | None = None
 
 
 def _state() -> tuple[dict[int, CityIndex], threading.Lock]:
@@ -233,7 +236,8 @@ def plan_city(city: City, district_id: int | None = None, k: int = 20,
     ci = city_index(city)
     stmt = select(Project).where(Project.city_id == city.id, Project.status == "open")
     projects = {p.id: p for p in db.session.scalars(stmt.order_by(Project.id))}
-    home = {pid: _district_of(p, ci) for pid, p in projects.items()}
+    parent_of = dict(zip(ci.areas.ids.tolist(), ci.areas.parent_ids.tolist(), strict=True))
+    home = {pid: _district_of(p, city, parent_of) for pid, p in projects.items()}
     if district_id is not None:
         projects = {i: p for i, p in projects.items() if home[i] == district_id}
     cands, slots, reasons, priority, needs_of = [], {}, {}, {}, {}
@@ -266,17 +270,13 @@ def plan_city(city: City, district_id: int | None = None, k: int = 20,
     return PlanView(plan, projects, pairings, unmatched, names)
 
 
-def _district_of(project: Project, ci: CityIndex) -> int | None:
+def _district_of(project: Project, city: City, parent_of: dict[int, int]) -> int | None:
     """The district a project works in: that of its location, else of its first area."""
-    parent_of = dict(zip(ci.areas.ids.tolist(), ci.areas.parent_ids.tolist(), strict=True))
     if project.preferred_location is not None:
         pt = to_shape(project.preferred_location)
-        point = func.ST_GeomFromText(f"POINT({pt.x!r} {pt.y!r})", 4326)
-        area = db.session.scalar(select(Area.id).where(
-            Area.id.in_(ci.areas.ids.tolist()), func.ST_Intersects(Area.geom, point))
-            .order_by(Area.id).limit(1))
-        if area is not None:
-            return parent_of.get(area)
+        area = find_area(pt.x, pt.y)
+        if area is not None and area.city_id == city.id:
+            return parent_of.get(area.id)
     for a in project.preferred_area_ids or []:
         return parent_of.get(a, a)
     return None
@@ -319,19 +319,17 @@ def project_point(project: Project) -> tuple[float, float] | None:
 
 def outlines_near(city: City, lon: float, lat: float, radius_m: float) -> list[dict]:
     """Names and outlines of the finest areas within ``radius_m`` of a point (map context)."""
-    import shapely
-
     ci = city_index(city)
-    if ci.area_shapes is None:
+    if ci.area_tree is None:
         rows = db.session.execute(select(Area.id, Area.geom).where(
             Area.id.in_(ci.areas.ids.tolist())).order_by(Area.id)).all()
         shapes = {i: shapely.simplify(to_shape(g), 0.00005) for i, g in rows}
         ci.area_shapes = [shapes[int(i)] for i in ci.areas.ids]
+        ci.area_tree = shapely.STRtree(ci.area_shapes)
     deg = radius_m / 111_000
     box = shapely.box(lon - deg * 1.3, lat - deg, lon + deg * 1.3, lat + deg)
-    tree = shapely.STRtree(ci.area_shapes)
     return [{"name": ci.areas.names[i], "geometry": ci.area_shapes[i]}
-            for i in sorted(tree.query(box, predicate="intersects"))]
+            for i in sorted(ci.area_tree.query(box, predicate="intersects"))]
 
 
 def no_match_reason(project: Project) -> str:

@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import shapely
-from geoalchemy2.shape import from_shape
-from sqlalchemy import func, select
+from geoalchemy2.shape import from_shape, to_shape
 
-from ..db.models import Area, City, Space, User
-from ..domain.errors import FieldProblem, ValidationError
+from ..db.models import Space, User
 from ..domain.listing import clean_space
 from ..extensions import db
 from . import versioning
+from .areas import locate_area
 from .audit import record
 from .users import require_record_owner, require_role
 
 AUDITED = ("title", "status", "floor_area_m2", "capacity", "cost_kind", "cost_amount", "area_id")
-
-
-def locate_area(lon: float, lat: float) -> Area:
-    """The finest loaded area that covers the point (lowest id on a shared border)."""
-    point = func.ST_GeomFromText(f"POINT({lon!r} {lat!r})", 4326)
-    candidates = db.session.execute(
-        select(Area, City.levels).join(City, Area.city_id == City.id)
-        .where(func.ST_Intersects(Area.geom, point)).order_by(Area.id)
-    ).all()
-    finest = [a for a, levels in candidates if levels and a.level == levels[-1]]
-    if not finest:
-        raise ValidationError(FieldProblem(
-            "location", f"({lon:.5f}, {lat:.5f}) is outside every area spacematch knows"))
-    return finest[0]
 
 
 def create_space(actor: User | None, data: dict) -> Space:
@@ -51,9 +36,8 @@ def update_space(actor: User | None, space_id: int, changes: dict) -> Space:
     """The owner (or an admin) edits a space; nothing changes unless all of it is valid."""
     space = require_record_owner(actor, "owner", Space, space_id, "owner_id", "space")
     before = _snapshot(space)
-    lon = db.session.scalar(select(func.ST_X(Space.location)).where(Space.id == space_id))
-    lat = db.session.scalar(select(func.ST_Y(Space.location)).where(Space.id == space_id))
-    merged = {c: getattr(space, c) for c in _EDITABLE} | {"lon": lon, "lat": lat} | changes
+    here = to_shape(space.location)
+    merged = {c: getattr(space, c) for c in _EDITABLE} | {"lon": here.x, "lat": here.y} | changes
     cleaned = clean_space(merged, default_currency=space.currency)
     lon, lat = cleaned.pop("lon"), cleaned.pop("lat")
     area = locate_area(lon, lat)

@@ -87,13 +87,24 @@ def localise_assets(element, static_url) -> None:
             localise_assets(child, static_url)
 
 
+def base_map(centre, zoom: int, tile_url: str = "", tile_attribution: str = "",
+             **options) -> folium.Map:
+    """An empty map filling its container; a basemap only where tiles are configured.
+
+    ``maxZoom`` is set on the map itself because, without a tile layer, Leaflet has none and
+    marker clustering refuses to start.
+    """
+    m = folium.Map(location=list(centre), zoom_start=zoom, tiles=None, control_scale=True,
+                   height="100%", maxZoom=19, zoomSnap=0.25, **options)
+    if tile_url:
+        folium.TileLayer(tile_url, attr=tile_attribution or "map tiles", name="Basemap").add_to(m)
+    return m
+
+
 def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attribution="",
                    space_url="/spaces/0"):
     """A map of a city's districts (base layer) and listed spaces (clustered points)."""
-    m = folium.Map(location=list(centre), zoom_start=11, tiles=None, control_scale=True,
-                   prefer_canvas=True, height="100%", maxZoom=19, zoomSnap=0.25)
-    if tile_url:
-        folium.TileLayer(tile_url, attr=tile_attribution or "map tiles", name="Basemap").add_to(m)
+    m = base_map(centre, 11, tile_url, tile_attribution, prefer_canvas=True)
     if districts:
         features = [
             {"type": "Feature",
@@ -152,10 +163,7 @@ def build_suggestion_map(project_point, radius_m, suggestions, static_url, tile_
     """The project's place (and reach) with its numbered suggestions."""
     centre = project_point or ((suggestions[0]["lat"], suggestions[0]["lon"]) if suggestions
                                else (0, 0))
-    m = folium.Map(location=list(centre), zoom_start=14, tiles=None, control_scale=True,
-                   height="100%", maxZoom=19, zoomSnap=0.25)
-    if tile_url:
-        folium.TileLayer(tile_url, attr=tile_attribution or "map tiles").add_to(m)
+    m = base_map(centre, 14, tile_url, tile_attribution)
     add_outlines(m, outlines or [])
     points = []
     if project_point and mark_point:
@@ -184,9 +192,7 @@ def build_suggestion_map(project_point, radius_m, suggestions, static_url, tile_
 
 
 def build_point_map(lat, lon, static_url, tile_url="", tile_attribution="", outlines=None):
-    m = folium.Map(location=[lat, lon], zoom_start=15, tiles=None, height="100%", maxZoom=19)
-    if tile_url:
-        folium.TileLayer(tile_url, attr=tile_attribution or "map tiles").add_to(m)
+    m = base_map((lat, lon), 15, tile_url, tile_attribution)
     add_outlines(m, outlines or [])
     folium.CircleMarker((lat, lon), radius=9, color="#ffffff", weight=2, fill=True,
                         fill_color="#1f6feb", fill_opacity=1).add_to(m)

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from spacematch.db.models import Area, AuditEvent, Space
 from spacematch.domain.errors import PermissionDenied, ValidationError
 from spacematch.extensions import db
-from spacematch.services.spaces import create_space, locate_area, update_space
+from spacematch.services.areas import locate_area
+from spacematch.services.spaces import create_space, update_space
 from spacematch.services.users import create_user
 
 ROOM = {"title": "사직동 주민센터 3층 강당", "owner_kind": "public", "lon": 126.9687,
