@@ -42,11 +42,17 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(call apt_install,chromium chromium-driver,chromium); }
 	@fc-list 2>/dev/null | grep -qi "CJK" || { $(call apt_install,fonts-noto-cjk,font-noto-sans-cjk); }
 
+# make run installs only what the app needs; make test adds the test tools and the
+# benchmark's GeoPandas (the extra "bench").
 $(STAMP)/venv: pyproject.toml
 	@mkdir -p $(STAMP)
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(STAMP)/test-deps: $(STAMP)/venv
+	$(BIN)/pip install -q -e '.[test,bench]'
 	@touch $@
 
 # --- make run ---------------------------------------------------------------------------------
@@ -81,7 +87,7 @@ postgis:
 	  echo "PostGIS ready: $(PG_TEST_DB) on $(PG_HOST):$(PG_PORT)"; \
 	fi
 
-test: system-deps browser-deps $(STAMP)/venv postgis
+test: system-deps browser-deps $(STAMP)/test-deps postgis
 	@if psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -d $(PG_TEST_DB) -tAc 'select postgis_version()' >/dev/null 2>&1; then \
 	  export SPACEMATCH_TEST_POSTGIS_URL=$${SPACEMATCH_TEST_POSTGIS_URL:-postgresql+psycopg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_TEST_DB)}; \
 	fi; \

@@ -11,8 +11,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flask import Flask
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+HERE = Path(__file__).resolve().parent
+MIGRATIONS = HERE / "migrations"
+
+
+def templates_folder() -> Path:
+    """The Jinja templates: the package ``spacematch.templates`` of an installed wheel, else
+    the top-level ``templates/`` folder it is built from (editable installs, checkouts)."""
+    for folder in (HERE / "templates", HERE.parent / "templates"):
+        if (folder / "base.html").is_file():
+            return folder
+    raise FileNotFoundError(f"spacematch's templates are missing: neither {HERE / 'templates'} "
+                            f"nor {HERE.parent / 'templates'} holds base.html")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .db.engine import engine_options, install_spatialite, is_sqlite
     from .extensions import db, migrate
 
-    app = Flask(__name__, template_folder=str(TEMPLATES), instance_relative_config=True)
+    app = Flask(__name__, template_folder=str(templates_folder()), instance_relative_config=True)
     app.config.update(from_environment(app.instance_path))
     if config:
         app.config.update(config)

@@ -29,6 +29,7 @@ import numpy as np
 
 from .domain.index import SpaceIndex
 from .domain.pairing import Candidate, plan_pairings
+from .domain.scoring import criteria_that_apply, effective_weights, knows_transit
 from .domain.spacetable import ACCESS_BIT, ARRAY_COLUMNS
 from .domain.synthetic import make_areas, make_needs, make_spaces
 
@@ -92,7 +93,13 @@ def geopandas_frame(index: SpaceIndex):
         geometry=gpd.points_from_xy(t.x[live], t.y[live]), crs=t.crs)
 
 
-def geopandas_top(gdf, needs, need_by_area, k=20) -> list[tuple[int, float]]:
+def engine_weights(index: SpaceIndex, needs) -> np.ndarray:
+    """The weights the engine uses for ``needs``: criteria that do not apply left out."""
+    applies = criteria_that_apply(needs, index.areas, knows_transit(index.table))
+    return effective_weights(needs.weights, applies)
+
+
+def geopandas_top(gdf, needs, need_by_area, w, k=20) -> list[tuple[int, float]]:
     import shapely
 
     d = gdf.geometry.distance(shapely.Point(needs.x, needs.y)).to_numpy()
@@ -131,8 +138,7 @@ def geopandas_top(gdf, needs, need_by_area, k=20) -> list[tuple[int, float]]:
          if needs.helpful_bits else np.ones(len(am))),
         need_by_area[gdf["area"].to_numpy()[ok]],
     ])
-    w = needs.weights.as_array()
-    sub["score"] = crit @ (w / w.sum())
+    sub["score"] = crit @ w
     top = sub.sort_values(["score", "id"], ascending=[False, True]).head(k)
     return list(zip(top["id"].astype(int).tolist(), top["score"].tolist(), strict=True))
 
@@ -219,11 +225,9 @@ def postgis_load(url: str, index: SpaceIndex, need_cols: list[np.ndarray]) -> di
     return {"copy_s": round(t1 - t0, 2), "gist_index_s": round(t2 - t1, 2)}
 
 
-def postgis_params(needs, need_col: int, k: int = 20) -> dict:
+def postgis_params(needs, need_col: int, w: np.ndarray, k: int = 20) -> dict:
     tol = needs.area_tolerance
     lo_edge, hi_edge = needs.area_min * (1 - tol), needs.area_max * (1 + tol)
-    w = needs.weights.as_array()
-    w = w / w.sum()
     n = _signed(needs.slots)
     return {
         "x": needs.x, "y": needs.y, "r": needs.max_distance_m, "hpm": needs.hours_per_month,
@@ -289,7 +293,8 @@ def compare(index: SpaceIndex, needs, need_cols, postgis_url) -> dict:
                                                                        strict=True))}
     gdf = geopandas_frame(index)
     need_map = dict(zip(NEED_KINDS, need_cols, strict=True))
-    gp, g_times = _time_each(lambda nd: geopandas_top(gdf, nd, need_map[nd.need_kind or ""]),
+    gp, g_times = _time_each(lambda nd: geopandas_top(gdf, nd, need_map[nd.need_kind or ""],
+                                                       engine_weights(index, nd)),
                              needs)
     res["geopandas"] = {**_ms(g_times),
                         "ratio_p50": round(float(np.median(g_times) / np.median(e_times)), 1),
@@ -315,12 +320,15 @@ def compare_postgis(index, needs, need_cols, url, engine, e_times) -> dict:
         def top(nd):
             col = NEED_KINDS.index(nd.need_kind or "") + 1
             return [(int(i), float(s)) for i, s in
-                    conn.execute(sql, postgis_params(nd, col)).fetchall()]
+                    conn.execute(sql, postgis_params(nd, col, engine_weights(index, nd))
+                                 ).fetchall()]
 
         for nd in needs[:5]:
             top(nd)
         pg, p_times = _time_each(top, needs)
-        plan = conn.execute("EXPLAIN " + sql, postgis_params(needs[0], 1)).fetchall()
+        plan = conn.execute("EXPLAIN " + sql, postgis_params(needs[0], 1,
+                                                               engine_weights(index, needs[0]))
+                            ).fetchall()
     return {**load, **_ms(p_times),
             "ratio_p50": round(float(np.median(p_times) / np.median(e_times)), 1),
             "agrees": sum(same_ranking(a, b) for a, b in zip(engine, pg, strict=True)),
@@ -367,6 +375,20 @@ def targets(out: dict, sizes) -> dict:
     return t
 
 
+BENCH_EXTRA = ("geopandas", "pandas")
+
+
+def missing_bench_packages() -> list[str]:
+    """The packages of the extra ``bench`` that cannot be imported (the app runs without)."""
+    missing = []
+    for name in BENCH_EXTRA:
+        try:
+            __import__(name)
+        except ImportError:
+            missing.append(name)
+    return missing
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m spacematch.bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -383,6 +405,12 @@ def main(argv=None) -> int:
                         f"{PG_TABLE} is created there)")
     p.add_argument("--quick", action="store_true", help="tiny sizes, for the test suite")
     a = p.parse_args(argv)
+    missing = missing_bench_packages()
+    if missing:
+        print(f"The benchmark compares with GeoPandas and needs {', '.join(missing)}, which "
+              "the app itself does not: pip install 'spacematch[bench]' "
+              "(in a checkout: pip install -e '.[bench]').", file=sys.stderr)
+        return 2
     if a.quick:
         a.sizes, a.queries, a.compare_queries = "5000", 40, 20
         a.batch, a.batch_spaces, a.pair_projects, a.pair_spaces = 200, 5000, 60, 600

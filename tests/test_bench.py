@@ -6,6 +6,7 @@ Speed is not asserted here (see README for the figures); agreement is.
 import contextlib
 import io
 import json
+import sys
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -51,3 +52,11 @@ def test_quick_benchmark_methods_agree(bench_db):
 def test_ties_within_tolerance_count_as_the_same_ranking():
     assert same_ranking([(1, 0.5), (2, 0.5)], [(2, 0.5), (1, 0.5 + 1e-12)])
     assert not same_ranking([(1, 0.6), (2, 0.5)], [(2, 0.6), (1, 0.5)])
+
+
+def test_without_geopandas_the_benchmark_names_the_extra(monkeypatch, capsys):
+    """GeoPandas comes with ``spacematch[bench]`` only; without it the benchmark says so."""
+    monkeypatch.setitem(sys.modules, "geopandas", None)  # as if not installed
+    assert main(["--quick"]) == 2
+    err = capsys.readouterr().err
+    assert "geopandas" in err and "spacematch[bench]" in err

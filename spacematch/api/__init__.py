@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..services import catalogue, matching
+from ..services.plan_options import K, parse_number, parse_plan_options
 
 bp = Blueprint("api", __name__)
 
@@ -37,24 +38,10 @@ def city_spaces(slug: str):
     return jsonify({"type": "FeatureCollection", "features": features})
 
 
-def _int_arg(name: str, default, lo, hi, cast=int):
-    from ..domain.errors import FieldProblem, ValidationError
-
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = cast(raw)
-    except ValueError:
-        raise ValidationError(FieldProblem(name, f"{raw!r} is not a number")) from None
-    if not lo <= value <= hi:
-        raise ValidationError(FieldProblem(name, f"must be between {lo} and {hi}"))
-    return value
-
-
 @bp.get("/projects/<int:project_id>/suggestions")
 def project_suggestions(project_id: int):
-    project, suggestions = matching.suggest_spaces(project_id, _int_arg("k", 20, 1, 100))
+    k = parse_number(request.args, "k", 20, *K, integer=True)
+    project, suggestions = matching.suggest_spaces(project_id, k)
     return jsonify({"project": {"id": project.id, "title": project.title,
                                 "title_en": project.title_en, "activity": project.activity},
                     "suggestions": [asdict(s) for s in suggestions]})
@@ -72,15 +59,12 @@ def space_could_host(space_id: int):
 
 @bp.get("/cities/<slug>/plan")
 def city_plan(slug: str):
-    city = catalogue.pick_city(slug)
-    view = matching.plan_city(
-        city, district_id=_int_arg("district", None, 1, 2**31),
-        k=_int_arg("k", 20, 1, 100),
-        vulnerable_priority=_int_arg("priority", None, 1.0, 5.0, float),
-        min_share=_int_arg("min_share", None, 0.0, 1.0, float))
+    options = parse_plan_options(request.args)
+    view = matching.plan_city(catalogue.pick_city(slug), **asdict(options))
     return jsonify({
         "status": view.plan.status, "total_score": view.plan.total,
-        "fairness_cost": view.plan.fairness_cost, "pairings": view.pairings,
+        "fairness_cost": view.plan.fairness_cost, "warnings": view.plan.warnings,
+        "pairings": view.pairings,
         "shared_spaces": {str(k): v for k, v in view.plan.shared_spaces.items()},
         "unmatched": view.unmatched,
     })

@@ -35,7 +35,7 @@ class Line:
     """One explained criterion or constraint."""
 
     key: str
-    score: float | None  # None for a failed hard constraint
+    score: float | None  # None for a failed hard constraint or a criterion left out
     weight: float | None
     en: str
     ko: str
@@ -70,12 +70,44 @@ def _labels(codes, vocabulary, lang: int) -> str:
     return ", ".join(vocabulary[c][lang] for c in codes) or ("—" if lang else "none")
 
 
+def left_out(key: str, needs: Needs) -> tuple[str, str]:
+    """Why a criterion does not apply to this project (English, Korean)."""
+    if key == "distance":
+        return "no preferred location given", "희망 위치 없음"
+    if key == "transit":
+        return "no transit stops known in this city", "이 도시의 대중교통 정류장 정보 없음"
+    if key == "amenities":
+        return ("the activity has no helpful amenities to look for",
+                "이 활동에 도움이 되는 편의시설 목록 없음")
+    if needs.need_kind is None:
+        return ("the project serves neither elders nor children",
+                "어르신·아동 대상 사업 아님")
+    return "no age figures for this city's areas", "이 도시 지역별 연령 통계 없음"
+
+
 def explain(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs, areas: AreaTable) -> list[Line]:
-    """Every soft criterion of row ``pos`` of ``ev`` explained, in CRITERIA order."""
+    """Every soft criterion of row ``pos`` of ``ev`` explained, in CRITERIA order.
+
+    A criterion that does not apply to the project has score None and weight 0 and says
+    why it is left out; the other lines' weights sum to 1 and their score × weight sum to
+    the total.
+    """
+    lines = _lines(t, ev, pos, needs, areas)
+    out = []
+    for i, (key, en, ko) in enumerate(lines):
+        if ev.applies[i]:
+            out.append(Line(key, float(ev.criteria[pos, i]), float(ev.weights[i]), en, ko))
+        else:
+            why_en, why_ko = left_out(key, needs)
+            out.append(Line(key, None, 0.0, f"left out: {why_en}", f"제외: {why_ko}"))
+    assert [ln.key for ln in out] == list(CRITERIA)
+    return out
+
+
+def _lines(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs,
+           areas: AreaTable) -> list[tuple[str, str, str]]:
+    """(criterion, English, Korean) for every criterion, whether it applies or not."""
     row = int(ev.rows[pos])
-    crit = ev.criteria[pos]
-    w = needs.weights.as_array()
-    w = w / w.sum() if w.sum() else w
     cur = needs.currency
     lines = []
     m2 = float(t.floor_m2[row])
@@ -88,17 +120,16 @@ def explain(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs, areas: AreaTa
     else:
         en, ko = f"{m2:,.0f} m² is roomier than {rng}", f"{m2:,.0f} m², 희망 {rng}보다 넓음"
     cap = int(t.capacity[row])
-    lines.append(Line("area", crit[0], w[0], f"{en}; holds {cap} (you expect {needs.participants})",
-                      f"{ko}; 수용 {cap}명 (예상 {needs.participants}명)"))
+    lines.append(("area", f"{en}; holds {cap} (you expect {needs.participants})",
+                  f"{ko}; 수용 {cap}명 (예상 {needs.participants}명)"))
     if needs.x is None:
-        lines.append(Line("distance", crit[1], w[1], "no preferred location given",
-                          "희망 위치 없음"))
+        lines.append(("distance", *left_out("distance", needs)))
     else:
         d = float(ev.distance_m[pos])
         limit = (f" (limit {distance(needs.max_distance_m)})" if needs.max_distance_m else "")
         limit_ko = (f" (최대 {distance(needs.max_distance_m)})" if needs.max_distance_m else "")
-        lines.append(Line("distance", crit[1], w[1], f"{distance(d)} from your location{limit}",
-                          f"희망 위치에서 {distance(d)}{limit_ko}"))
+        lines.append(("distance", f"{distance(d)} from your location{limit}",
+                      f"희망 위치에서 {distance(d)}{limit_ko}"))
     sub, bus = float(t.subway_m[row]), float(t.bus_m[row])
     if np.isfinite(sub) and t.subway_stop[row] >= 0 and t.subway_names:
         name = t.subway_names[t.subway_stop[row]]
@@ -109,7 +140,7 @@ def explain(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs, areas: AreaTa
     if np.isfinite(bus):
         en += f"; bus stop {distance(bus)}"
         ko += f"; 버스 정류장 {distance(bus)}"
-    lines.append(Line("transit", crit[2], w[2], en, ko))
+    lines.append(("transit", en, ko))
     common = t.slots[row] & needs.slots
     free = describe_slots(common)
     got, wanted = int(ev.overlap_slots[pos]), int(slot_count(needs.slots))
@@ -119,7 +150,7 @@ def explain(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs, areas: AreaTa
         h, hw = got * SLOT_MINUTES / 60, wanted * SLOT_MINUTES / 60
         en = f"free {free}: covers {h:g} of your {hw:g} hours a week"
         ko = f"{free} 이용 가능: 주 {hw:g}시간 중 {h:g}시간 충족"
-    lines.append(Line("availability", crit[3], w[3], en, ko))
+    lines.append(("availability", en, ko))
     cost = float(ev.monthly_cost[pos])
     budget = money(needs.budget_monthly, cur)
     if cost == 0:
@@ -127,7 +158,7 @@ def explain(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs, areas: AreaTa
     else:
         en = f"about {money(cost, cur)} a month for your hours (budget {budget})"
         ko = f"희망 시간 기준 월 약 {money(cost, cur)} (예산 {budget})"
-    lines.append(Line("cost", crit[4], w[4], en, ko))
+    lines.append(("cost", en, ko))
     amen = int(t.amenities[row])
     has = _codes(amen & needs.helpful_bits, AMENITY_BIT)
     lacks = _codes(needs.helpful_bits & ~amen, AMENITY_BIT)
@@ -139,7 +170,7 @@ def explain(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs, areas: AreaTa
     if access:
         en += f"; {_labels(access, ACCESSIBILITY, 0).lower()}"
         ko += f"; {_labels(access, ACCESSIBILITY, 1)}"
-    lines.append(Line("amenities", crit[5], w[5], en, ko))
+    lines.append(("amenities", en, ko))
     a = int(t.area[row])
     place = areas.names[a] if a >= 0 else "unknown area"
     if needs.need_kind == "elders" and a >= 0 and np.isfinite(areas.share_65plus[a]):
@@ -152,8 +183,7 @@ def explain(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs, areas: AreaTa
                   f"{place} 주민 중 15세 미만 {share:.0%}")
     else:
         en, ko = f"in {place}", f"{place} 소재"
-    lines.append(Line("need", crit[6], w[6], en, ko))
-    assert [ln.key for ln in lines] == list(CRITERIA)
+    lines.append(("need", en, ko))
     return lines
 
 
@@ -197,9 +227,14 @@ def why_not(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs,
                         "사업 기간 중 이용 가능한 날짜 없음"))
     if bits & FAIL_HOURS:
         free, wanted = describe_slots(t.slots[row]), describe_slots(needs.slots)
-        out.append(Line(CONSTRAINTS[FAIL_HOURS], None, None,
-                        f"free {free}: none of your hours ({wanted})",
-                        f"{free} 이용 가능: 희망 시간({wanted})과 겹치지 않음"))
+        if slot_count(t.slots[row]) == 0:
+            # its hours hold no whole half hour: say so rather than show a time it lacks
+            en = f"its hours hold no whole half hour, so none of your hours ({wanted})"
+            ko = f"온전한 30분 단위 이용 시간 없음: 희망 시간({wanted})과 겹치지 않음"
+        else:
+            en = f"free {free}: none of your hours ({wanted})"
+            ko = f"{free} 이용 가능: 희망 시간({wanted})과 겹치지 않음"
+        out.append(Line(CONSTRAINTS[FAIL_HOURS], None, None, en, ko))
     if bits & FAIL_COST:
         cost = float(ev.monthly_cost[pos])
         out.append(Line(CONSTRAINTS[FAIL_COST], None, None,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scoring import Evaluation, Needs, evaluate, monthly_cost, rank
+from .scoring import Evaluation, Needs, evaluate, knows_transit, monthly_cost, rank
 from .spacetable import ARRAY_COLUMNS, AreaTable, SpaceTable
 
 DEFAULT_BAND_M = 1000.0
@@ -32,11 +32,57 @@ class Hit:
     distance_m: float
 
 
+def merge_lookup(a: list[str], b: list[str]) -> tuple[list[str], np.ndarray | None]:
+    """One lookup list for codes into ``a`` and into ``b``, and how ``b``'s codes map into it.
+
+    Equal lists are reused as they are (``None``: codes stay), so tables built from the same
+    stops never grow their lists; otherwise ``b``'s new names are appended.
+
+    >>> merge_lookup(["KRW"], ["USD", "KRW"])
+    (['KRW', 'USD'], array([1, 0]))
+    """
+    if a is b or a == b:
+        return a, None
+    merged = list(a)
+    pos: dict[str, int] = {}
+    for i, name in enumerate(merged):
+        pos.setdefault(name, i)
+    mapping = np.empty(len(b), dtype=np.int64)
+    for i, name in enumerate(b):
+        if name not in pos:
+            pos[name] = len(merged)
+            merged.append(name)
+        mapping[i] = pos[name]
+    return merged, mapping
+
+
+def _recode(codes: np.ndarray, mapping: np.ndarray | None) -> np.ndarray:
+    if mapping is None or not len(codes):
+        return codes
+    # -1 ("none") stays -1; every other code moves to its place in the merged list. Only
+    # real codes index ``mapping``, which is empty when the table brought no names.
+    out = np.full_like(codes, -1)
+    ok = codes >= 0
+    out[ok] = mapping[codes[ok]]
+    return out
+
+
 def concat_tables(a: SpaceTable, b: SpaceTable) -> SpaceTable:
-    """Rows of ``a`` then ``b`` (same CRS and lookup lists)."""
-    cols = {name: np.concatenate([getattr(a, name), getattr(b, name)]) for name in ARRAY_COLUMNS}
-    return SpaceTable(crs=a.crs, titles=a.titles + b.titles, currencies=a.currencies,
-                      subway_names=a.subway_names, bus_names=a.bus_names, **cols)
+    """Rows of ``a`` then ``b`` (same CRS), their lookup-list codes mapped into shared lists.
+
+    A delta is built on its own (``SpaceTable.from_records``), so its currency and stop codes
+    index its own lists; they are translated here, never read against ``a``'s lists.
+    """
+    b_cols = {name: getattr(b, name) for name in ARRAY_COLUMNS}
+    lists = {}
+    for codes, names in (("currency", "currencies"), ("subway_stop", "subway_names"),
+                         ("bus_stop", "bus_names")):
+        lists[names], mapping = merge_lookup(getattr(a, names), getattr(b, names))
+        b_cols[codes] = _recode(b_cols[codes], mapping)
+    cols = {name: np.concatenate([getattr(a, name), b_cols[name]]) for name in ARRAY_COLUMNS}
+    titles = (a.titles or [""] * len(a)) + (b.titles or [""] * len(b)) \
+        if a.titles or b.titles else []
+    return SpaceTable(crs=a.crs, titles=titles, **lists, **cols)
 
 
 class SpaceIndex:
@@ -89,9 +135,10 @@ class SpaceIndex:
 
     def compact(self) -> None:
         """Fold the delta into the main table (a rebuild of the sort order)."""
-        self._build(self._live_table())
+        self._build(self.live_table())
 
-    def _live_table(self) -> SpaceTable:
+    def live_table(self) -> SpaceTable:
+        """Every live space (main table then delta) as one table."""
         table = self.table.take(np.flatnonzero(self.live))
         if self.delta is not None and len(self.delta):
             table = concat_tables(table, self.delta)
@@ -108,7 +155,7 @@ class SpaceIndex:
 
     def compacted(self) -> SpaceIndex:
         """A new index with the delta folded in; this one is left as it was."""
-        return SpaceIndex(self._live_table(), self.areas, self.band_m)
+        return SpaceIndex(self.live_table(), self.areas, self.band_m)
 
     # -- queries ---------------------------------------------------------------------------
     def _need(self, kind: str | None) -> np.ndarray:
@@ -116,6 +163,11 @@ class SpaceIndex:
         if key not in self._need_cache:
             self._need_cache[key] = self.areas.need(key)
         return self._need_cache[key]
+
+    def _knows_transit(self) -> bool:
+        # decided for the whole index, so rows in the main table and the delta score alike
+        return knows_transit(self.table) or (self.delta is not None
+                                             and knows_transit(self.delta))
 
     def _runs(self, needs: Needs) -> list:
         """Contiguous runs (slices) or row arrays of the main table that may hold matches."""
@@ -134,8 +186,7 @@ class SpaceIndex:
                     runs.append(slice(int(lo), int(hi)))
             return runs
         if needs.preferred_areas:
-            wanted = np.flatnonzero(np.isin(self.areas.ids, list(needs.preferred_areas))
-                                    | np.isin(self.areas.parent_ids, list(needs.preferred_areas)))
+            wanted = np.flatnonzero(self.areas.within(needs.preferred_areas))
             parts = [self.area_rows[self.area_start[a]:self.area_start[a + 1]] for a in wanted]
             return [np.sort(np.concatenate(parts))] if parts else []
         return [slice(0, len(t))]
@@ -159,6 +210,7 @@ class SpaceIndex:
     def search(self, needs: Needs, k: int = 20) -> list[Hit]:
         """The best ``k`` spaces for ``needs``: highest score first, then lowest id."""
         need_by_area = self._need(needs.need_kind)
+        transit = self._knows_transit()
         found: list[tuple[SpaceTable, Evaluation, np.ndarray]] = []
         # The cheap filters run per contiguous run (views); the full score runs once over
         # all survivors, since numpy's per-call overhead dominates at these sizes.
@@ -169,7 +221,7 @@ class SpaceIndex:
                                                         needs)))
         for t, rows in sources:
             if len(rows):
-                ev = evaluate(t, rows, needs, self.areas, need_by_area)
+                ev = evaluate(t, rows, needs, self.areas, need_by_area, transit)
                 found.append((t, ev, rank(ev, t.id, k)))
         if not found:
             return []
@@ -203,11 +255,13 @@ class SpaceIndex:
         if found is None:
             return None
         t, row = found
-        return evaluate(t, np.array([row]), needs, self.areas, self._need(needs.need_kind))
+        return evaluate(t, np.array([row]), needs, self.areas, self._need(needs.need_kind),
+                        self._knows_transit())
 
     def brute_force(self, needs: Needs, k: int = 20) -> list[tuple[int, float]]:
         """Reference answer: score every live space, no index. For tests and benchmarks."""
-        table = self._live_table()
-        ev = evaluate(table, slice(0, len(table)), needs, self.areas, self._need(needs.need_kind))
+        table = self.live_table()
+        ev = evaluate(table, slice(0, len(table)), needs, self.areas, self._need(needs.need_kind),
+                      self._knows_transit())
         pick = rank(ev, table.id, k)
         return [(int(table.id[ev.rows[p]]), float(ev.total[p])) for p in pick]

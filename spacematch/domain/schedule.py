@@ -222,10 +222,19 @@ def _day_span(days: list[str]) -> str:
     return "/".join(parts)
 
 
-def describe_hours(hours: dict[str, list[str]]) -> str:
-    """Compact text for a normalised schedule.
+def describe_hours(hours: dict[str, list[str]], *, outward: bool = True) -> str:
+    """Compact text for a normalised schedule, in the half-hour slots matching uses.
+
+    ``outward=True`` describes a project's needs (every slot its hours touch);
+    ``outward=False`` a space's availability (only slots wholly inside its hours), so a
+    space is never shown as free for time it does not give. Hours that hold no whole half
+    hour read "—".
 
     >>> describe_hours(parse_weekly_hours("mon-fri 14:00-18:00; sat 10:00-12:00"))
     'Mon–Fri 14:00–18:00; Sat 10:00–12:00'
+    >>> describe_hours({"mon": ["09:10-10:50"]}, outward=False)
+    'Mon 09:30–10:30'
+    >>> describe_hours({"mon": ["09:10-09:50"]}, outward=False)
+    '—'
     """
-    return describe_slots(to_slot_mask(hours, outward=True))
+    return describe_slots(to_slot_mask(hours, outward=outward))

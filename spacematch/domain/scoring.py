@@ -5,7 +5,8 @@ one project is scored against thousands of spaces in a few numpy operations.
 
 Hard constraints remove a space; each failure sets a bit, so "why not this one?" can name
 every constraint that failed. Soft criteria give a score in [0, 1] each; the total is their
-weighted mean. Every number a person sees is explained in English and Korean.
+weighted mean over the criteria that apply to the project (see ``criteria_that_apply``), so
+totals compare across projects. Every number a person sees is explained in English and Korean.
 """
 
 from __future__ import annotations
@@ -111,13 +112,21 @@ def needs_from_project(p: dict, xy: tuple[float, float] | None = None) -> Needs:
     """Turn a cleaned project (``domain.listing.clean_project`` output) into ``Needs``.
 
     ``xy`` is the preferred location in the table's metric CRS; ``p["preferred_area_ids"]``
-    are database ids of neighbourhoods or districts. Without an explicit area range the
-    activity's floor area per person gives one.
+    are database ids of areas on any level. Without an explicit area range the activity's
+    floor area per person gives one; a bound the group gave always wins over a derived one.
+
+    >>> n = needs_from_project({"activity": "meeting_workshop", "participants": 40,
+    ...                         "area_max_m2": 50})
+    >>> n.area_min, n.area_max
+    (50.0, 50.0)
     """
     act = load_activities()[p["activity"]]
     ideal = max(act.min_m2, p["participants"] * act.m2_per_person)
-    lo = p.get("area_min_m2") or ideal * 0.8
-    hi = p.get("area_max_m2") or max(ideal * 2.5, lo)
+    given_lo, given_hi = p.get("area_min_m2"), p.get("area_max_m2")
+    lo = given_lo or (min(ideal * 0.8, given_hi) if given_hi else ideal * 0.8)
+    # a group's own minimum raises the derived maximum with it: "at least 300 m²" for five
+    # people still welcomes 400 m²
+    hi = given_hi or max(ideal, lo) * 2.5
     hours = p.get("weekly_hours") or act.typical_hours
     per_month = weekly_minutes(hours) / 60 * WEEKS_PER_MONTH
     budget = float(p.get("budget_amount") or 0)
@@ -153,11 +162,47 @@ class Evaluation:
 
     rows: np.ndarray
     failed: np.ndarray  # bits of CONSTRAINTS; 0 = passes every hard constraint
-    criteria: np.ndarray  # (len(rows), len(CRITERIA)) scores in [0, 1]
+    criteria: np.ndarray  # (len(rows), len(CRITERIA)) scores in [0, 1]; 0 where not applying
     total: np.ndarray  # weighted mean; -inf where a hard constraint failed
     distance_m: np.ndarray
     overlap_slots: np.ndarray
     monthly_cost: np.ndarray
+    # Per criterion, the same for every row: does it apply, and its share of the total
+    # (the project's weights renormalised over the criteria that apply; they sum to 1).
+    applies: np.ndarray = field(default_factory=lambda: np.ones(len(CRITERIA), dtype=bool))
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(len(CRITERIA)))
+
+
+def criteria_that_apply(needs: Needs, areas: AreaTable, transit_known: bool) -> np.ndarray:
+    """Per criterion: does it say anything about this project?
+
+    A criterion that scores every space alike is left out of the total rather than counted
+    as a constant, which would raise (or lower) one project's totals against another's:
+    distance without a preferred location, amenities when the activity lists none as
+    helpful, neighbourhood need when the project serves neither elders nor children (or the
+    city has no age figures), transit when the city knows no stops.
+    """
+    applies = np.ones(len(CRITERIA), dtype=bool)
+    applies[CRITERIA.index("distance")] = needs.x is not None
+    applies[CRITERIA.index("transit")] = transit_known
+    applies[CRITERIA.index("amenities")] = needs.helpful_bits != 0
+    applies[CRITERIA.index("need")] = areas.has_figures(needs.need_kind)
+    return applies
+
+
+def effective_weights(weights: Weights, applies: np.ndarray) -> np.ndarray:
+    """The weights of the criteria that apply, summing to 1 (all 0 if none has weight).
+
+    >>> effective_weights(Weights(), np.array([1, 0, 1, 1, 1, 1, 0], dtype=bool)).round(4)
+    array([0.2857, 0.    , 0.1429, 0.2143, 0.2143, 0.1429, 0.    ])
+    """
+    w = np.where(applies, weights.as_array(), 0.0)
+    return w / w.sum() if w.sum() > 0 else w
+
+
+def knows_transit(t: SpaceTable) -> bool:
+    """Does the table know any stop at all (else transit says nothing about its spaces)?"""
+    return bool(t.subway_names or t.bus_names)
 
 
 def monthly_cost(t: SpaceTable, rows, hours_per_month: float) -> np.ndarray:
@@ -169,10 +214,13 @@ def monthly_cost(t: SpaceTable, rows, hours_per_month: float) -> np.ndarray:
 
 
 def evaluate(t: SpaceTable, rows, needs: Needs, areas: AreaTable,
-             need_by_area: np.ndarray | None = None) -> Evaluation:
+             need_by_area: np.ndarray | None = None,
+             transit_known: bool | None = None) -> Evaluation:
     """Hard constraints and soft scores of ``rows`` (an index array or a slice) of ``t``.
 
     A slice keeps every column access a view (no copy), which the index relies on.
+    ``transit_known`` (default: whether ``t`` knows any stop) lets an index whose rows sit
+    in several tables decide once for all of them.
     """
     if isinstance(rows, slice):
         positions = np.arange(*rows.indices(len(t)))
@@ -202,8 +250,8 @@ def evaluate(t: SpaceTable, rows, needs: Needs, areas: AreaTable,
         dist = np.full(n, np.nan)
     if needs.preferred_areas:
         pos = t.area[rows]
-        wanted = np.array(sorted(needs.preferred_areas), dtype=np.int64)
-        ok = (pos >= 0) & (np.isin(areas.ids[pos], wanted) | np.isin(areas.parent_ids[pos], wanted))
+        # a chosen area on any level counts: the neighbourhood itself or any area above it
+        ok = (pos >= 0) & areas.within(needs.preferred_areas)[np.maximum(pos, 0)]
         failed |= np.where(ok, 0, FAIL_AREAS).astype(np.uint16)
 
     failed |= np.where((t.date_to[rows] < needs.date_from) | (t.date_from[rows] > needs.date_to),
@@ -223,28 +271,30 @@ def evaluate(t: SpaceTable, rows, needs: Needs, areas: AreaTable,
     failed |= np.where((amen & needs.amenity_bits) != needs.amenity_bits, FAIL_AMENITY, 0
                        ).astype(np.uint16)
 
+    applies = criteria_that_apply(needs, areas, knows_transit(t) if transit_known is None
+                                  else transit_known)
     crit = np.empty((n, len(CRITERIA)), dtype=np.float64)
     below = np.clip((m2 - lo_edge) / max(needs.area_min - lo_edge, 1e-9), 0, 1)
     above = np.clip((hi_edge - m2) / max(hi_edge - needs.area_max, 1e-9), 0, 1)
     crit[:, 0] = np.where(m2 < needs.area_min, below, np.where(m2 > needs.area_max, above, 1.0))
     scale = (needs.max_distance_m or 4000.0) / 2
-    crit[:, 1] = 1.0 if needs.x is None else np.exp(-dist / scale)
+    crit[:, 1] = 0.0 if needs.x is None else np.exp(-dist / scale)
     crit[:, 2] = 0.6 * np.exp(-t.subway_m[rows] / 800.0) + 0.4 * np.exp(-t.bus_m[rows] / 400.0)
     wanted_slots = max(int(slot_count(needs.slots)), 1)
     crit[:, 3] = overlap / wanted_slots
     crit[:, 4] = (np.clip(1 - cost / needs.budget_monthly, 0, 1) if needs.budget_monthly > 0
                   else np.where(cost > 0, 0.0, 1.0))
     helpful = int(needs.helpful_bits).bit_count()
-    crit[:, 5] = (np.bitwise_count(amen & needs.helpful_bits) / helpful) if helpful else 1.0
+    crit[:, 5] = (np.bitwise_count(amen & needs.helpful_bits) / helpful) if helpful else 0.0
     if need_by_area is None:
         need_by_area = areas.need(needs.need_kind or "")
     pos = t.area[rows]
     crit[:, 6] = np.where(pos >= 0, need_by_area[np.maximum(pos, 0)], 0.5)
+    crit[:, ~applies] = 0.0
 
-    w = needs.weights.as_array()
-    total = crit @ (w / w.sum()) if w.sum() > 0 else np.zeros(n)
-    total = np.where(failed == 0, total, -np.inf)
-    return Evaluation(positions, failed, crit, total, dist, overlap, cost)
+    w = effective_weights(needs.weights, applies)
+    total = np.where(failed == 0, crit @ w, -np.inf)
+    return Evaluation(positions, failed, crit, total, dist, overlap, cost, applies, w)
 
 
 def rank(ev: Evaluation, ids: np.ndarray, k: int) -> np.ndarray:

@@ -56,20 +56,55 @@ class AreaTable:
     names: list[str]
     share_65plus: np.ndarray  # NaN where unknown
     share_under15: np.ndarray
+    # (n_areas, depth) database ids of every area above each finest one, nearest first,
+    # padded with -1; column 0 is ``parent_ids``. Without one, just the parents.
+    ancestors: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.ancestors is None:
+            self.ancestors = np.asarray(self.parent_ids, dtype=np.int64).reshape(-1, 1)
 
     @classmethod
-    def from_records(cls, records: list[dict]) -> AreaTable:
+    def from_records(cls, records: list[dict],
+                     parent_of: dict[int, int | None] | None = None) -> AreaTable:
+        """Build from the finest areas' records (``id, parent_id, name, name_en, population,
+        population_65plus, population_under15``).
+
+        ``parent_of`` maps every area of the city, on every level, to its parent (None or
+        absent at the top), so a project may choose an area on any level:
+
+        >>> t = AreaTable.from_records([{"id": 100, "parent_id": 10, "name": "dong"}],
+        ...                            parent_of={100: 10, 10: 1, 1: None})
+        >>> t.ancestors.tolist(), t.parent_ids.tolist()
+        ([[10, 1]], [10])
+        """
         def share(num, den):
             return np.array([(r[num] / r[den]) if r.get(num) is not None and r.get(den) else np.nan
                              for r in records], dtype=np.float64)
 
+        chains = [_ancestry(r, parent_of or {}) for r in records]
+        depth = max([1, *map(len, chains)])
+        ancestors = np.full((len(records), depth), -1, dtype=np.int64)
+        for i, chain in enumerate(chains):
+            ancestors[i, :len(chain)] = chain
         return cls(
             ids=np.array([r["id"] for r in records], dtype=np.int64),
-            parent_ids=np.array([r.get("parent_id") or -1 for r in records], dtype=np.int64),
+            parent_ids=ancestors[:, 0].copy(),
             names=[r.get("name_en") or r["name"] for r in records],
             share_65plus=share("population_65plus", "population"),
             share_under15=share("population_under15", "population"),
+            ancestors=ancestors,
         )
+
+    def within(self, chosen) -> np.ndarray:
+        """Per area: is it one of ``chosen`` (database ids) or inside one of them?"""
+        wanted = np.array(sorted(int(a) for a in chosen), dtype=np.int64)
+        return np.isin(self.ids, wanted) | np.isin(self.ancestors, wanted).any(axis=1)
+
+    def has_figures(self, kind: str | None) -> bool:
+        """Is there a need to measure: an elders' or children's project, and known shares?"""
+        values = {"elders": self.share_65plus, "children": self.share_under15}.get(kind or "")
+        return values is not None and bool(np.isfinite(values).any())
 
     def need(self, kind: str) -> np.ndarray:
         """Need in [0, 1] per area: the share's position between the 10th and 90th percentile.
@@ -82,6 +117,16 @@ class AreaTable:
         lo, hi = np.nanpercentile(values, [10, 90])
         out = np.clip((values - lo) / (hi - lo if hi > lo else 1.0), 0.0, 1.0)
         return np.where(np.isnan(out), 0.5, out)
+
+
+def _ancestry(record: dict, parent_of: dict[int, int | None]) -> list[int]:
+    """Ids above an area, nearest first: its own parent, then up through ``parent_of``."""
+    chain: list[int] = []
+    parent = record.get("parent_id") or parent_of.get(record["id"])
+    while parent is not None and parent not in chain and parent != record["id"]:
+        chain.append(int(parent))
+        parent = parent_of.get(parent)
+    return chain
 
 
 @dataclass
@@ -174,15 +219,21 @@ class SpaceTable:
         return table
 
     def attach_stops(self, kind: str, stops: list[dict]) -> None:
-        """Record the nearest stop of ``kind`` and its walking distance for every space."""
-        if not stops or not len(self):
+        """Record the nearest stop of ``kind`` and its walking distance for every space.
+
+        The names are kept even for a table without rows: a city that starts empty still
+        knows its stops, and the spaces added to it later find their stations by name.
+        """
+        if not stops:
+            return
+        setattr(self, f"{kind}_names", [s["name"] for s in stops])
+        if not len(self):
             return
         sx, sy = transform_xy([s["lon"] for s in stops], [s["lat"] for s in stops],
                               "EPSG:4326", self.crs)
         dist, idx = cKDTree(np.column_stack([sx, sy])).query(np.column_stack([self.x, self.y]))
         setattr(self, f"{kind}_m", dist * WALK_DETOUR)
         setattr(self, f"{kind}_stop", idx.astype(np.int32))
-        setattr(self, f"{kind}_names", [s["name"] for s in stops])
 
 
 ARRAY_COLUMNS = ("id", "x", "y", "area", "floor_m2", "capacity", "floor_level", "access",

@@ -30,11 +30,14 @@ NEED_TEMPLATES = ["tue 19:00-21:00", "sat 10:00-13:00", "mon-fri 10:00-12:00",
 
 
 def make_areas(n_areas: int = 400, seed: int = 0) -> AreaTable:
+    """Neighbourhoods 1..n in districts of 16 (ids from 10,000) in regions of 64 (20,000)."""
     rng = np.random.default_rng(seed)
     pop = rng.integers(5_000, 40_000, n_areas)
+    parents = (np.arange(n_areas) // 16 + 10_000).astype(np.int64)
+    regions = (np.arange(n_areas) // 64 + 20_000).astype(np.int64)
     return AreaTable(
         ids=np.arange(1, n_areas + 1, dtype=np.int64),
-        parent_ids=(np.arange(n_areas) // 16 + 10_000).astype(np.int64),
+        parent_ids=parents, ancestors=np.column_stack([parents, regions]),
         names=[f"area {i}" for i in range(1, n_areas + 1)],
         share_65plus=rng.uniform(0.08, 0.30, n_areas) * (pop > 0),
         share_under15=rng.uniform(0.05, 0.18, n_areas),
@@ -89,9 +92,12 @@ def make_spaces(n: int, seed: int = 0, box=SEOUL_BOX, n_areas: int = 400,
     )
 
 
-def make_needs(m: int, seed: int = 1, box=SEOUL_BOX,
-               radius=(500.0, 5000.0)) -> list[Needs]:
+def make_needs(m: int, seed: int = 1, box=SEOUL_BOX, radius=(500.0, 5000.0),
+               areas: AreaTable | None = None) -> list[Needs]:
+    """``m`` projects, each with a location and radius. Given ``areas``, about a third of
+    them choose areas instead (on any level), half of those with no location at all."""
     rng = np.random.default_rng(seed)
+    area_rng = np.random.default_rng(seed + 10_000)  # leaves the other draws as they were
     acts = list(load_activities().values())
     bank = _slot_bank(NEED_TEMPLATES, outward=True)
     x0, y0, x1, y1 = box
@@ -102,15 +108,25 @@ def make_needs(m: int, seed: int = 1, box=SEOUL_BOX,
         ideal = max(act.min_m2, people * act.m2_per_person)
         slots = bank[rng.integers(0, len(bank))]
         hours = int(np.bitwise_count(slots).sum()) / 2 * 52 / 12
+        # drawn in the order they always were, so seeds give the same projects as before
+        access = int(rng.choice([0, 0, 0, ACCESS_BIT["step_free"]]))
+        x, y, r = float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1)), rng.uniform(*radius)
+        preferred, located = frozenset(), True
+        if areas is not None and area_rng.random() < 1 / 3:
+            level = area_rng.integers(0, 1 + areas.ancestors.shape[1])
+            pool = areas.ids if level == 0 else areas.ancestors[:, level - 1]
+            preferred = frozenset(int(a) for a in area_rng.choice(np.unique(pool[pool >= 0]),
+                                                                  area_rng.integers(1, 3)))
+            located = area_rng.random() < 0.5
         out.append(Needs(
             activity=act.code, participants=people,
             area_min=ideal * 0.8, area_max=ideal * 2.5, area_tolerance=0.2,
-            access_bits=int(rng.choice([0, 0, 0, ACCESS_BIT["step_free"]])),
+            access_bits=access,
             ground_or_lift=act.access == "ground_or_lift",
             amenity_bits=0, helpful_bits=sum(AMENITY_BIT[a] for a in act.helpful),
-            x=float(rng.uniform(x0, x1)), y=float(rng.uniform(y0, y1)),
-            max_distance_m=float(rng.uniform(*radius)),
-            preferred_areas=frozenset(), date_from=NO_DATE_MIN, date_to=NO_DATE_MAX,
+            x=x if located else None, y=y if located else None,
+            max_distance_m=float(r) if located else None,
+            preferred_areas=preferred, date_from=NO_DATE_MIN, date_to=NO_DATE_MAX,
             slots=slots, hours_per_month=hours,
             budget_monthly=float(rng.choice([0, 200_000, 500_000, 1_500_000])),
             currency="KRW", need_kind=rng.choice([None, "elders", "children"]),

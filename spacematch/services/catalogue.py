@@ -10,6 +10,27 @@ from sqlalchemy import func, select
 from ..db.models import Area, City, Project, Space
 from ..domain.errors import NotFound
 from ..extensions import db
+from .projects import ProjectView, project_views
+
+
+@dataclass(frozen=True)
+class CityInfo:
+    """A loaded city: what pages, the API and the other services need to know of it."""
+
+    id: int
+    slug: str
+    name: str
+    name_en: str | None
+    metric_crs: str
+    currency: str
+    centre_lat: float
+    centre_lon: float
+    levels: tuple[str, ...]  # area levels, coarsest first
+
+
+def city_info(city: City) -> CityInfo:
+    return CityInfo(city.id, city.slug, city.name, city.name_en, city.metric_crs, city.currency,
+                    city.centre_lat, city.centre_lon, tuple(city.levels or ()))
 
 
 @dataclass(frozen=True)
@@ -23,25 +44,26 @@ class CitySummary:
     areas: int
 
 
-def list_cities() -> list[City]:
-    return list(db.session.scalars(select(City).order_by(City.id)))
+def list_cities() -> list[CityInfo]:
+    return [city_info(c) for c in db.session.scalars(select(City).order_by(City.id))]
 
 
-def pick_city(slug: str | None, default_slug: str | None = None) -> City | None:
+def pick_city(slug: str | None, default_slug: str | None = None) -> CityInfo | None:
     """The city asked for, else the configured default, else the first loaded; None if none."""
     if slug:
         city = db.session.scalar(select(City).where(City.slug == slug))
         if city is None:
             raise NotFound(f"No city {slug!r} has been loaded.")
-        return city
+        return city_info(city)
     if default_slug:
         city = db.session.scalar(select(City).where(City.slug == default_slug))
         if city is not None:
-            return city
-    return db.session.scalar(select(City).order_by(City.id).limit(1))
+            return city_info(city)
+    city = db.session.scalar(select(City).order_by(City.id).limit(1))
+    return city_info(city) if city is not None else None
 
 
-def summarise_city(city: City) -> CitySummary:
+def summarise_city(city: CityInfo) -> CitySummary:
     spaces = db.session.scalar(
         select(func.count(Space.id)).where(Space.city_id == city.id, Space.status == "listed")
     )
@@ -53,7 +75,7 @@ def summarise_city(city: City) -> CitySummary:
                        spaces or 0, projects or 0, areas or 0)
 
 
-def listed_space_points(city: City) -> list[dict]:
+def listed_space_points(city: CityInfo) -> list[dict]:
     """Listed spaces of a city as plain rows for a map (no ORM objects leave the service)."""
     rows = db.session.execute(
         select(
@@ -72,7 +94,7 @@ def listed_space_points(city: City) -> list[dict]:
     return out
 
 
-def district_outlines(city: City) -> list[dict]:
+def district_outlines(city: CityInfo) -> list[dict]:
     """The areas one level above the finest, with their listed-space counts, for the map."""
     level = city.levels[-2] if len(city.levels) > 1 else city.levels[0]
     counts = dict(db.session.execute(
@@ -115,7 +137,7 @@ def space_detail(space_id: int) -> dict:
     }
 
 
-def list_projects(city: City) -> list[Project]:
-    return list(db.session.scalars(
+def list_projects(city: CityInfo) -> list[ProjectView]:
+    return project_views(list(db.session.scalars(
         select(Project).where(Project.city_id == city.id, Project.status == "open")
-        .order_by(Project.id)))
+        .order_by(Project.id))))

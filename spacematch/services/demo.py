@@ -13,7 +13,7 @@ from pathlib import Path
 
 import shapely
 from geoalchemy2.shape import from_shape, to_shape
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from ..db.models import Area, City, Project, Space, User
 from ..domain.errors import DataLoadError, FieldProblem, ValidationError
@@ -97,11 +97,8 @@ def _load_city_spaces(city: City, folder: Path, sources, progress) -> LoadReport
                                              "owner_id": owners[row.owner].id}))
     located = locate_points(shapely.points([(g[2]["lon"], g[2]["lat"]) for g in good]),
                             area_shapes) if good else []
-    existing = dict(db.session.execute(
-        select(Space.source_ref, Space.id).where(Space.city_id == city.id, Space.is_demo)
-    ).all())
-    inserts, updates, seen = [], [], set()
-    version = versioning.bump()
+    existing = _stored_demo_spaces(city)
+    inserts, updates, seen, unchanged = [], [], set(), 0
     for (filename, ref, data), idx in zip(good, located, strict=True):
         if idx < 0:
             report.reject(RowProblem(filename, data["_row"], "location",
@@ -111,15 +108,47 @@ def _load_city_spaces(city: City, folder: Path, sources, progress) -> LoadReport
             report.reject(RowProblem(filename, data["_row"], "id", f"duplicate record {ref}"))
             continue
         seen.add(ref)
-        values = _space_values(data, city, area_ids[idx], ref) | {"row_version": version}
-        if ref in existing:
-            updates.append({"id": existing[ref], **values})
-        else:
+        values = _space_values(data, city, area_ids[idx], ref)
+        stored = existing.get(ref)
+        if stored is None:
             inserts.append(values)
+        elif _changed(stored, values, data):
+            updates.append({"id": stored["id"], **values})
+        else:
+            unchanged += 1
+    # Only rows that change get a new stamp, and the version moves only if any does: every
+    # process reloads what is stamped after the version it knows, so a load that changes
+    # nothing must cost them nothing.
+    if inserts or updates:
+        version = versioning.bump()
+        for values in (*inserts, *updates):
+            values["row_version"] = version
     _write_in_chunks(Space, inserts, updates, progress, report.title)
     report.count("new spaces", len(inserts))
     report.count("updated spaces", len(updates))
+    report.count("unchanged spaces", unchanged)
     return report
+
+
+# Columns a demo load writes, compared with what is stored (the location separately).
+_COMPARED = tuple(c.name for c in Space.__table__.columns
+                  if c.name not in ("id", "location", "footprint", "row_version", "created_at",
+                                    "updated_at"))
+
+
+def _stored_demo_spaces(city: City) -> dict[str, dict]:
+    """The city's demo spaces as stored, by ``source_ref``, with ``lon`` and ``lat``."""
+    cols = [Space.id, *(getattr(Space, c) for c in _COMPARED),
+            func.ST_X(Space.location), func.ST_Y(Space.location)]
+    names = ("id", *_COMPARED, "lon", "lat")
+    rows = db.session.execute(select(*cols).where(Space.city_id == city.id, Space.is_demo))
+    return {r.source_ref: dict(zip(names, r, strict=True)) for r in rows}
+
+
+def _changed(stored: dict, values: dict, data: dict) -> bool:
+    if (stored["lon"], stored["lat"]) != (data["lon"], data["lat"]):
+        return True
+    return any(stored[k] != v for k, v in values.items() if k != "location")
 
 
 def _space_values(data: dict, city: City, area_id: int, ref: str) -> dict:
@@ -163,22 +192,39 @@ def _load_projects(cities: dict[str, City], path: Path) -> LoadReport:
                            spec.get("group"))
         ref = f"demo:project:{spec['key']}"
         project = db.session.scalar(select(Project).where(Project.source_ref == ref))
-        if project is None:
+        is_new = project is None
+        if is_new:
             project = Project(source_ref=ref, is_demo=True)
             db.session.add(project)
-            report.count("new projects")
-        else:
-            report.count("updated projects")
         lon, lat = cleaned.pop("lon", None), cleaned.pop("lat", None)
-        for key, value in cleaned.items():
-            setattr(project, key, value)
-        project.preferred_location = (
-            from_shape(shapely.Point(lon, lat), srid=4326) if lon is not None else None
-        )
-        project.preferred_area_ids = area_ids
-        project.group_id, project.city_id = group.id, city.id
+        changed = _assign(project, {**cleaned, "preferred_area_ids": area_ids,
+                                    "group_id": group.id, "city_id": city.id})
+        point = (lon, lat) if lon is not None else None
+        if is_new or _lonlat(project.preferred_location) != point:
+            project.preferred_location = (
+                from_shape(shapely.Point(lon, lat), srid=4326) if point else None)
+            changed = True
+        report.count("new projects" if is_new else
+                     "updated projects" if changed else "unchanged projects")
     db.session.flush()
     return report
+
+
+def _assign(record, values: dict) -> bool:
+    """Set only the values that differ (so an unchanged record is not written); any set?"""
+    changed = False
+    for key, value in values.items():
+        if getattr(record, key) != value:
+            setattr(record, key, value)
+            changed = True
+    return changed
+
+
+def _lonlat(geom) -> tuple[float, float] | None:
+    if geom is None:
+        return None
+    pt = to_shape(geom)
+    return (pt.x, pt.y)
 
 
 def _area_ids(city: City, codes: list[str]) -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import shapely
 from geoalchemy2.shape import from_shape, to_shape
 from sqlalchemy import select
@@ -14,6 +16,50 @@ from .audit import record
 from .users import require_record_owner, require_role
 
 AUDITED = ("title", "activity", "participants", "status", "budget_amount", "weights")
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    """A project as pages and the API show it: plain values, nothing left to load."""
+
+    id: int
+    city: str  # slug
+    title: str
+    title_en: str | None
+    description: str
+    activity: str
+    participants: int
+    weekly_hours: dict
+    budget_kind: str
+    budget_amount: float
+    currency: str
+    beneficiaries: list[str]
+    max_distance_m: float | None
+    point: tuple[float, float] | None  # (lat, lon) of the preferred location
+    areas: list[str]  # the preferred areas, by name
+
+
+def project_views(projects: list[Project]) -> list[ProjectView]:
+    """Plain views of ``projects``, with one query for all their areas' names."""
+    ids = {a for p in projects for a in (p.preferred_area_ids or [])}
+    names = {}
+    if ids:
+        for i, local, en in db.session.execute(
+                select(Area.id, Area.name, Area.name_en).where(Area.id.in_(ids))):
+            names[i] = local if not en or en == local else f"{en} · {local}"
+    slugs = dict(db.session.execute(select(City.id, City.slug)).all())
+    out = []
+    for p in projects:
+        pt = to_shape(p.preferred_location) if p.preferred_location is not None else None
+        out.append(ProjectView(
+            id=p.id, city=slugs[p.city_id], title=p.title, title_en=p.title_en,
+            description=p.description or "", activity=p.activity, participants=p.participants,
+            weekly_hours=dict(p.weekly_hours or {}), budget_kind=p.budget_kind,
+            budget_amount=float(p.budget_amount or 0), currency=p.currency,
+            beneficiaries=list(p.beneficiaries or []), max_distance_m=p.max_distance_m,
+            point=(pt.y, pt.x) if pt is not None else None,
+            areas=[names[a] for a in p.preferred_area_ids or [] if a in names]))
+    return out
 
 
 def create_project(actor: User | None, city_slug: str, data: dict) -> Project:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from ..domain import vocabulary
@@ -9,6 +11,7 @@ from ..domain.activities import load_activities
 from ..domain.explain import money
 from ..domain.schedule import describe_hours
 from ..services import catalogue, matching
+from ..services.plan_options import parse_plan_options
 from .maps import build_city_map, build_point_map, build_suggestion_map
 
 bp = Blueprint("web", __name__)
@@ -36,13 +39,17 @@ def _helpers():
         en, ko = vocabularies[kind].get(code, (code, code))
         return f"{en} · {ko}"
 
-    return {"label": label, "money": money, "describe_hours": describe_hours}
+    def free_hours(hours: dict) -> str:
+        # a space is shown free only for the whole half hours matching credits it with
+        return describe_hours(hours, outward=False)
+
+    return {"label": label, "money": money, "describe_hours": describe_hours,
+            "free_hours": free_hours}
 
 
 @bp.get("/")
 def home():
-    city = catalogue.pick_city(request.args.get("city"),
-                               current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
+    city = _city()
     if city is None:
         return render_template("home.html", city=None, summary=None, cities=[], map=None)
     summary = catalogue.summarise_city(city)
@@ -65,40 +72,32 @@ def space(space_id: int):
 
 @bp.get("/projects")
 def projects():
-    city = catalogue.pick_city(request.args.get("city"),
-                               current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
+    city = _city()
     return render_template("projects.html", city=city, cities=catalogue.list_cities(),
                            projects=catalogue.list_projects(city) if city else [])
 
 
 @bp.get("/projects/<int:project_id>")
 def project(project_id: int):
-    proj, suggestions = matching.suggest_spaces(project_id, k=10)
-    point = own_point = matching.project_point(proj)
-    outlines, reason = [], None if suggestions else matching.no_match_reason(proj)
-    if not point and not suggestions:  # frame the areas the group asked for, or the city
-        point = matching.project_area_centre(proj)
-    if point:
-        outlines = matching.outlines_near(proj.city, point[1], point[0],
-                                          (proj.max_distance_m or 2000) * 1.5)
-    elif suggestions:  # no location: frame the suggestions themselves
-        lat = sum(s.lat for s in suggestions) / len(suggestions)
-        lon = sum(s.lon for s in suggestions) / len(suggestions)
-        reach = max(((s.lat - lat) ** 2 + (s.lon - lon) ** 2) ** 0.5 for s in suggestions)
-        outlines = matching.outlines_near(proj.city, lon, lat, reach * 111_000 + 500)
-    parts = build_suggestion_map(point, proj.max_distance_m, [s.__dict__ for s in suggestions],
-                                 _static, *_tiles(), outlines=outlines,
-                                 mark_point=own_point is not None)
-    return render_template("project.html", p=proj, suggestions=suggestions, map=parts,
-                           reason=reason)
+    page = matching.project_page(project_id, k=10)
+    p = page.project
+    parts = build_suggestion_map(page.centre, p.max_distance_m,
+                                 [s.__dict__ for s in page.suggestions], _static, *_tiles(),
+                                 outlines=page.outlines, mark_point=p.point is not None)
+    return render_template("project.html", p=p, suggestions=page.suggestions, map=parts,
+                           reason=page.reason)
 
 
 @bp.get("/plan")
 def plan():
-    city = catalogue.pick_city(request.args.get("city"),
+    options = parse_plan_options(request.args)  # bad values: a 400 page naming the field
+    city = _city()
+    if city is None:
+        return render_template("plan.html", city=None, view=None, plan=None, options=options)
+    view = matching.plan_city(city, **asdict(options))
+    return render_template("plan.html", city=city, view=view, plan=view.plan, options=options)
+
+
+def _city():
+    return catalogue.pick_city(request.args.get("city"),
                                current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
-    priority = request.args.get("priority", type=float)
-    min_share = request.args.get("min_share", type=float)
-    view = matching.plan_city(city, vulnerable_priority=priority, min_share=min_share)
-    return render_template("plan.html", city=city, view=view, plan=view.plan,
-                           priority=priority, min_share=min_share)

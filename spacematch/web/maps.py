@@ -9,6 +9,7 @@ import folium
 import numpy as np
 import shapely
 from folium.plugins import FastMarkerCluster
+from folium.template import Template
 from markupsafe import Markup
 
 # Folium names each asset it links; map each name to our vendored copy. Assets our maps do not
@@ -27,6 +28,55 @@ DROPPED_ASSETS = {"glyphicons_css", "awesome_rotate_css", "awesome_markers",
                   "awesome_markers_css", "awesome_markers_font_css"}
 
 OWNER_COLOURS = {"public": "#1f6feb", "private": "#d97706", "nonprofit": "#15803d"}
+
+# Runs before the map is made, because Leaflet and markercluster read these options when a map
+# or a cluster group is created. With reduced motion asked for, zooms and pans jump instead of
+# gliding: they have finished when the call that started them returns. The helpers put text
+# into tooltips through the DOM (textContent), so names and titles are never parsed as HTML, and
+# ``expose`` publishes the page's map as ``window.spacematchMap`` with data-zoom and
+# data-map-ready (set once every marker is placed) on its container.
+_PAGE_JS = """
+window.spacematchMapKit = (function () {
+    if (window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches) {
+        L.Map.mergeOptions({zoomAnimation: false, fadeAnimation: false,
+                            markerZoomAnimation: false, inertia: false});
+        if (L.MarkerClusterGroup) { L.MarkerClusterGroup.mergeOptions({animate: false}); }
+        var panBy = L.Map.prototype.panBy;
+        L.Map.include({panBy: function (offset, options) {
+            return panBy.call(this, offset, L.extend({}, options, {animate: false}));
+        }});
+    }
+    function text(value) {
+        var div = document.createElement('div');
+        div.textContent = value;
+        return div;
+    }
+    function table(properties, fields, labels) {
+        var t = document.createElement('table');
+        fields.forEach(function (field, i) {
+            var row = t.insertRow();
+            if (labels) { row.appendChild(document.createElement('th')).textContent = labels[i]; }
+            var value = properties[field];
+            row.insertCell().textContent = value === null || value === undefined ? '' : value;
+        });
+        var div = document.createElement('div');
+        div.appendChild(t);
+        return div;
+    }
+    function expose(map, layers) {
+        var box = map.getContainer();
+        var spaces = layers.spaces;
+        var ready = spaces ? spaces.loaded : Promise.resolve();
+        function showZoom() { box.setAttribute('data-zoom', String(map.getZoom())); }
+        map.on('zoomend', showZoom);
+        showZoom();
+        ready.then(function () { box.setAttribute('data-map-ready', '1'); });
+        window.spacematchMap = L.extend({map: map, ready: ready,
+                                         markersById: spaces ? spaces.markersById : {}}, layers);
+    }
+    return {text: text, table: table, expose: expose};
+})();
+"""
 
 # Builds one circle marker per row [lat, lon, title, owner_kind, m2, capacity, area, id]
 # with text set through the DOM, so titles are never parsed as HTML.
@@ -57,6 +107,84 @@ function(cluster) {
                       iconSize: L.point(size, size)});
 }
 """
+
+
+class SpaceCluster(FastMarkerCluster):
+    """Clustered space markers, kept by space id (the rows' last column), that say when all are
+    placed: with chunked loading they arrive in slices between frames."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function () {
+                {{ this.callback }}
+                var data = {{ this.data|tojson }};
+                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                cluster.options.iconCreateFunction = {{ this.icon_create_function.strip() }};
+                var markers = [];
+                cluster.markersById = {};
+                for (var i = 0; i < data.length; i++) {
+                    var marker = callback(data[i]);
+                    cluster.markersById[data[i][data[i].length - 1]] = marker;
+                    markers.push(marker);
+                }
+                // The last slice is drawn right after chunkProgress reports it; a promise
+                // resolved here runs its callbacks only once that drawing is done.
+                cluster.loaded = new Promise(function (resolve) {
+                    cluster.options.chunkProgress = function (done, total) {
+                        if (done === total) { resolve(); }
+                    };
+                });
+                cluster.addTo({{ this._parent.get_name() }});
+                cluster.addLayers(markers);
+                return cluster;
+            })();
+        {% endmacro %}""")
+
+
+class TextTooltip(folium.MacroElement):
+    """A tooltip showing ``text`` as text. Folium's Tooltip writes it into a JavaScript template
+    literal as HTML, so markup, backticks and ``${...}`` in it would run."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.bindTooltip(
+                spacematchMapKit.text({{ this.text|tojson }}), {{ this.options|tojavascript }});
+        {% endmacro %}""")
+
+    def __init__(self, text: str, sticky: bool = True):
+        super().__init__()
+        self._name = "TextTooltip"
+        self.text = str(text)
+        self.options = {"sticky": sticky}
+
+
+class FieldsTooltip(folium.GeoJsonTooltip):
+    """GeoJsonTooltip that fills its table through the DOM; folium's sets innerHTML from the
+    features' properties, so an imported name with markup in it would run."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.bindTooltip(function (layer) {
+                return spacematchMapKit.table(layer.feature.properties, {{ this.fields|tojson }},
+                                              {{ (this.aliases if this.labels else none)|tojson }});
+            }, {{ this.tooltip_options|tojavascript }});
+        {% endmacro %}""")
+
+
+class Handle(folium.MacroElement):
+    """Publishes the map and its named layers to the page (see ``_PAGE_JS``); added last, so
+    every layer exists when it runs."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            spacematchMapKit.expose({{ this._parent.get_name() }},
+                                    {{ this.layers|tojavascript }});
+        {% endmacro %}""")
+
+    def __init__(self, layers: dict):
+        super().__init__()
+        self._name = "Handle"
+        self.layers = layers
 
 
 @dataclass(frozen=True)
@@ -105,6 +233,7 @@ def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attr
                    space_url="/spaces/0"):
     """A map of a city's districts (base layer) and listed spaces (clustered points)."""
     m = base_map(centre, 11, tile_url, tile_attribution, prefer_canvas=True)
+    layers = {}
     if districts:
         features = [
             {"type": "Feature",
@@ -114,14 +243,14 @@ def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attr
                  shapely.simplify(d["geometry"], 0.0003, preserve_topology=True)))}
             for d in districts
         ]
-        folium.GeoJson(
+        layers["districts"] = folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
             name="Districts",
             style_function=lambda _f: {"color": "#475569", "weight": 1.2,
                                        "fillColor": "#e2e8f0", "fillOpacity": 0.35},
             highlight_function=lambda _f: {"weight": 2.5, "fillOpacity": 0.5},
-            tooltip=folium.GeoJsonTooltip(fields=["name", "name_en", "spaces"],
-                                          aliases=["", "", "listed spaces"]),
+            tooltip=FieldsTooltip(fields=["name", "name_en", "spaces"],
+                                  aliases=["", "", "listed spaces"]),
         ).add_to(m)
         xs = [d["geometry"].bounds for d in districts]
         m.fit_bounds([[min(b[1] for b in xs), min(b[0] for b in xs)],
@@ -130,32 +259,35 @@ def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attr
         rows = [[s["lat"], s["lon"], s["title"], s["owner_kind"], round(s["floor_area_m2"]),
                  s["capacity"], s["area"], s["id"]] for s in spaces]
         callback = _MARKER_CALLBACK % (json.dumps(OWNER_COLOURS), space_url)
-        FastMarkerCluster(rows, callback=callback,
-                          name="Spaces", icon_create_function=_CLUSTER_ICON,
-                          options={"chunkedLoading": True,
-                                   "disableClusteringAtZoom": 16}).add_to(m)
+        layers["spaces"] = SpaceCluster(
+            rows, callback=callback, name="Spaces", icon_create_function=_CLUSTER_ICON,
+            options={"chunkedLoading": True, "disableClusteringAtZoom": 16}).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    return render_parts(m, static_url)
+    return render_parts(m, static_url, layers)
 
 
-def render_parts(m: folium.Map, static_url) -> MapParts:
+def render_parts(m: folium.Map, static_url, layers: dict | None = None) -> MapParts:
+    """Render ``m`` for a page, publishing it and ``layers`` (name → folium layer)."""
+    Handle(layers or {}).add_to(m)
     localise_assets(m, static_url)
     root = m.get_root()
     root.render()
     return MapParts(Markup(root.header.render()), Markup(root.html.render()),
-                    Markup(root.script.render()))
+                    Markup(_PAGE_JS + root.script.render()))
 
 
-def add_outlines(m: folium.Map, outlines: list[dict]) -> None:
-    """Neighbourhood outlines with their names: context where no basemap is loaded."""
+def add_outlines(m: folium.Map, outlines: list[dict]) -> dict:
+    """Neighbourhood outlines with their names: context where no basemap is loaded.
+    Returns the layer by name, for ``render_parts``."""
     if not outlines:
-        return
+        return {}
     features = [{"type": "Feature", "properties": {"name": o["name"]},
                  "geometry": json.loads(shapely.to_geojson(o["geometry"]))} for o in outlines]
-    folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Areas",
-                   style_function=lambda _f: {"color": "#94a3b8", "weight": 1,
-                                              "fillColor": "#f1f5f9", "fillOpacity": 0.6},
-                   tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
+    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Areas",
+                           style_function=lambda _f: {"color": "#94a3b8", "weight": 1,
+                                                      "fillColor": "#f1f5f9", "fillOpacity": 0.6},
+                           tooltip=FieldsTooltip(fields=["name"], labels=False)).add_to(m)
+    return {"outlines": layer}
 
 
 def build_suggestion_map(project_point, radius_m, suggestions, static_url, tile_url="",
@@ -164,38 +296,39 @@ def build_suggestion_map(project_point, radius_m, suggestions, static_url, tile_
     centre = project_point or ((suggestions[0]["lat"], suggestions[0]["lon"]) if suggestions
                                else (0, 0))
     m = base_map(centre, 14, tile_url, tile_attribution)
-    add_outlines(m, outlines or [])
+    layers = add_outlines(m, outlines or [])
     points = []
     if project_point and mark_point:
         folium.CircleMarker(project_point, radius=9, color="#0f3d3e", fill=True,
                             fill_color="#f59e0b", fill_opacity=1, weight=3,
-                            tooltip="Your project").add_to(m)
+                            ).add_child(TextTooltip("Your project")).add_to(m)
         points.append(project_point)
         if radius_m:
             folium.Circle(project_point, radius=radius_m, color="#0f3d3e", weight=1.5,
-                          fill=False, dash_array="6 6", tooltip="your maximum distance").add_to(m)
+                          fill=False, dash_array="6 6",
+                          ).add_child(TextTooltip("your maximum distance")).add_to(m)
             dlat = radius_m / 111_000
             dlon = dlat / max(np.cos(np.radians(project_point[0])), 0.1)
             points += [(project_point[0] - dlat, project_point[1] - dlon),
                        (project_point[0] + dlat, project_point[1] + dlon)]
     for rank, s in enumerate(suggestions, start=1):
         folium.Marker(
-            (s["lat"], s["lon"]), tooltip=f"{rank}. {s['title']}",
-            icon=folium.DivIcon(html=f'<div class="sm-rank">{rank}</div>',
+            (s["lat"], s["lon"]),
+            icon=folium.DivIcon(html=f'<div class="sm-rank">{int(rank)}</div>',
                                 icon_size=(26, 26), icon_anchor=(13, 13)),
-        ).add_to(m)
+        ).add_child(TextTooltip(f"{rank}. {s['title']}")).add_to(m)
         points.append((s["lat"], s["lon"]))
     if len(points) > 1:
         lats, lons = [p[0] for p in points], [p[1] for p in points]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
-    return render_parts(m, static_url)
+    return render_parts(m, static_url, layers)
 
 
 def build_point_map(lat, lon, static_url, tile_url="", tile_attribution="", outlines=None):
     m = base_map((lat, lon), 15, tile_url, tile_attribution)
-    add_outlines(m, outlines or [])
+    layers = add_outlines(m, outlines or [])
     folium.CircleMarker((lat, lon), radius=9, color="#ffffff", weight=2, fill=True,
                         fill_color="#1f6feb", fill_opacity=1).add_to(m)
     folium.Circle((lat, lon), radius=500, color="#475569", weight=1, fill=False,
-                  dash_array="4 6", tooltip="500 m").add_to(m)
-    return render_parts(m, static_url)
+                  dash_array="4 6").add_child(TextTooltip("500 m")).add_to(m)
+    return render_parts(m, static_url, layers)

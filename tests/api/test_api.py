@@ -57,3 +57,45 @@ def test_plan_and_could_host_api(client):
     assert plan["status"] == "optimal" and plan["pairings"]
     hosts = client.get(f"/api/spaces/{plan['pairings'][0]['space_id']}/could-host").get_json()
     assert any(a["fits"] for a in hosts["activities"])
+
+
+# The same values the /plan page refuses (tests/web/test_matching_pages.py), through the API.
+BAD_PLAN_PARAMETERS = [("priority", "nan"), ("priority", "inf"), ("priority", "-5"),
+                       ("priority", "0.5"), ("priority", "lots"), ("min_share", "5"),
+                       ("min_share", "-0.5"), ("min_share", "nan"), ("district", "Mapo"),
+                       ("district", "-3"), ("k", "0")]
+
+
+def test_plan_api_refuses_bad_parameters_by_name(client):
+    for field, value in BAD_PLAN_PARAMETERS:
+        resp = client.get(f"/api/cities/seoul/plan?{field}={value}")
+        assert resp.status_code == 400, (field, value)
+        error = resp.get_json()["error"]
+        assert error["code"] == "invalid_input"
+        assert [f["field"] for f in error["fields"]] == [field], (field, value)
+
+
+def test_plan_api_for_a_district_of_another_city_is_not_found(client, demo_sqlite_app):
+    from spacematch.db.models import Area
+
+    with demo_sqlite_app.app_context():
+        baltimore = db.session.scalar(select(Area.id).join(City).where(City.slug == "baltimore"))
+    for district in (999999, baltimore):
+        resp = client.get(f"/api/cities/seoul/plan?district={district}")
+        assert resp.status_code == 404, district
+        assert resp.get_json()["error"]["code"] == "not_found"
+        assert str(district) in resp.get_json()["error"]["message"]
+
+
+def test_plan_api_for_one_district(client, demo_sqlite_app):
+    from spacematch.db.models import Area
+
+    with demo_sqlite_app.app_context():
+        jongno = db.session.scalar(select(Area.id).where(Area.name_en == "Jongno-gu"))
+    whole = client.get("/api/cities/seoul/plan").get_json()
+    one = client.get(f"/api/cities/seoul/plan?district={jongno}").get_json()
+    expected = {p["project_id"] for p in whole["pairings"] + whole["unmatched"]
+                if p["district"] == "Jongno-gu"}
+    got = {p["project_id"] for p in one["pairings"] + one["unmatched"]}
+    assert expected and got == expected
+    assert one["warnings"] == []

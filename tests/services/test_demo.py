@@ -2,6 +2,7 @@
 
 import csv
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from spacematch.db.models import Area, City, Project, Space, User
 from spacematch.extensions import db
+from spacematch.services import versioning
 from spacematch.services.demo import load_demo
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -82,6 +84,46 @@ def test_second_load_changes_nothing(demo_sqlite_app):
         assert before == after
         assert reports[0].stored["new spaces"] == 0
         assert db.session.scalar(select(func.count()).select_from(Project)) == 20
+
+
+def _stamps() -> tuple[int, dict[int, int], dict]:
+    return (versioning.current(),
+            dict(db.session.execute(select(Space.id, Space.row_version)).all()),
+            dict(db.session.execute(select(Project.id, Project.updated_at)).all()))
+
+
+def _rename_first_library(folder: Path) -> str:
+    """Copy the demo sources to ``folder`` with the first library renamed; its reference."""
+    shutil.copytree(DATA / "demo", folder / "demo")
+    path = folder / "demo" / "seoul" / "seoul_public_libraries.csv"
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    rows[0]["도서관명"] += " 별관"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return f"demo:seoul-library:{rows[0]['도서관 일련번호']}"
+
+
+def test_a_repeated_load_moves_no_version_and_a_changed_row_only_its_own(demo_app, tmp_path):
+    """Every process reloads what is stamped after the version it knows, so a load that
+    changes nothing must stamp nothing, and one changed source row must stamp one space."""
+    with demo_app.app_context():
+        version, stamps, projects = _stamps()
+        load_demo(DATA)
+        assert _stamps() == (version, stamps, projects)
+        ref = _rename_first_library(tmp_path)
+        reports = load_demo(tmp_path)
+        assert reports[0].stored["updated spaces"] == 1
+        changed = db.session.execute(select(Space.id, Space.title)
+                                     .where(Space.source_ref == ref)).one()
+        assert changed.title.endswith("별관 세미나실")
+        new_version, new_stamps, _ = _stamps()
+        assert new_version > version
+        assert {i for i in stamps if new_stamps[i] != stamps[i]} == {changed.id}
+        assert new_stamps[changed.id] == new_version
 
 
 def test_rows_that_cannot_be_placed_are_reported(demo_sqlite_app):

@@ -1,18 +1,21 @@
 """Matching through the service: explained suggestions, backends agree, indexes stay fresh."""
 
 import json
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
-from sqlalchemy import select
+from geoalchemy2.shape import to_shape
+from sqlalchemy import select, update
 
 from spacematch import create_app
 from spacematch.db.models import City, Project, Space
+from spacematch.domain.index import SpaceIndex
 from spacematch.domain.scoring import CRITERIA
 from spacematch.extensions import db
-from spacematch.services import matching
+from spacematch.services import matching, versioning
 from spacematch.services.spaces import create_space, update_space
 from spacematch.services.users import create_user
 
@@ -127,7 +130,8 @@ def test_district_plan_never_double_books(demo_sqlite_app):
         assert plan.status == "optimal" and len(plan.pairings) >= 12
         assert all(len(p["explanation"]) == 7 and p["district"] for p in view.pairings)
         ci = matching.city_index(city)
-        slots = {pid: matching.project_needs(p, ci.crs).slots for pid, p in projects.items()}
+        slots = {pid: matching.project_needs(db.session.get(Project, pid), ci.crs).slots
+                 for pid in projects}
         for a in plan.pairings:
             assert matching.explain_pair(a.project, a.space)["passes"]
             for b in plan.pairings:
@@ -148,15 +152,125 @@ def test_fairness_rules_report_their_cost(demo_sqlite_app):
 
 
 def test_a_project_may_set_its_own_priorities(demo_sqlite_app):
+    """A group that cares only about transit sees the spaces nearest transit first."""
+    def transit(s):
+        return next(ln for ln in s.explanation if ln["criterion"] == "transit")["score"]
+
     with demo_sqlite_app.app_context():
         pid = _seoul_projects()[1]
+        default = matching.suggest_spaces(pid, 10)[1]
         project = db.session.get(Project, pid)
-        default_top = [s.space_id for s in matching.suggest_spaces(pid, 10)[1]]
-        project.weights = {"cost": 0, "transit": 5.0}
+        project.weights = {"area": 0, "distance": 0, "availability": 0, "cost": 0,
+                           "amenities": 0, "need": 0, "transit": 1.0}
         db.session.commit()
-        _, reweighted = matching.suggest_spaces(pid, 10)
-        total = 0.2 + 0.2 + 5.0 + 0.15 + 0.1 + 0.1  # defaults, transit 5, cost 0
-        assert reweighted[0].explanation[2]["weight"] == pytest.approx(5.0 / total)
-        transit = [s.explanation[2]["score"] for s in reweighted]
-        assert [s.space_id for s in reweighted] != default_top
-        assert transit[0] >= transit[-1]
+        reweighted = matching.suggest_spaces(pid, 10)[1]
+        assert [s.space_id for s in reweighted] != [s.space_id for s in default]
+        scores = [transit(s) for s in reweighted]
+        assert scores == sorted(scores, reverse=True)
+        # every default suggestion passes the same hard constraints, so none beats the new top
+        assert scores[0] >= max(transit(s) for s in default)
+        cost = next(ln for ln in reweighted[0].explanation if ln["criterion"] == "cost")
+        assert not cost["weight"]  # a weight of 0 leaves cost out of the fit
+
+
+# -- one index snapshot per request ---------------------------------------------------------
+def _seoul():
+    return db.session.scalar(select(City).where(City.slug == "seoul"))
+
+
+def _archive_from_another_request(app, space_ids):
+    """What a concurrent request of this process does: spaces leave the catalogue, and the
+    shared per-process index catches up with the database."""
+    with app.app_context():
+        version = versioning.bump()
+        db.session.execute(update(Space).where(Space.id.in_(list(space_ids)))
+                           .values(status="archived", row_version=version))
+        db.session.commit()
+        matching.city_index(_seoul())
+
+
+def _interrupt_after_first(monkeypatch, app, method, ids_of):
+    """Patch ``SpaceIndex.<method>`` so that, right after its first useful call, another
+    request removes the spaces it returned: the rest of this request must not notice."""
+    original = getattr(SpaceIndex, method)
+    done = []
+
+    def wrapped(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        ids = ids_of(result, args)
+        if not done and ids:
+            done.append(ids)
+            _archive_from_another_request(app, ids)
+        return result
+
+    monkeypatch.setattr(SpaceIndex, method, wrapped)
+    return done
+
+
+def test_suggestions_keep_one_index_while_the_catalogue_changes(demo_sqlite_app, monkeypatch):
+    with demo_sqlite_app.app_context():
+        pid = _seoul_projects()[0]
+        before = matching.suggest_spaces(pid, 5)[1]
+        removed = _interrupt_after_first(monkeypatch, demo_sqlite_app, "search",
+                                         lambda hits, _: [h.space_id for h in hits])
+        during = matching.suggest_spaces(pid, 5)[1]
+        assert removed and during == before  # the request saw the catalogue as it began
+        monkeypatch.undo()
+        after = matching.suggest_spaces(pid, 5)[1]
+        assert not {s.space_id for s in after} & set(removed[0])
+
+
+def test_why_not_keeps_one_index_while_the_catalogue_changes(demo_sqlite_app, monkeypatch):
+    with demo_sqlite_app.app_context():
+        pid = _seoul_projects()[0]
+        sid = matching.suggest_spaces(pid, 1)[1][0].space_id
+        before = matching.explain_pair(pid, sid)
+        removed = _interrupt_after_first(monkeypatch, demo_sqlite_app, "evaluate_one",
+                                         lambda ev, args: [args[0]] if ev is not None else [])
+        assert matching.explain_pair(pid, sid) == before and removed == [[sid]]
+        monkeypatch.undo()
+        assert matching.explain_pair(pid, sid)["failed"] == ["listing"]
+
+
+def test_a_plan_keeps_one_index_while_the_catalogue_changes(demo_sqlite_app, monkeypatch):
+    with demo_sqlite_app.app_context():
+        before = matching.plan_city(_seoul())
+        removed = _interrupt_after_first(monkeypatch, demo_sqlite_app, "search",
+                                         lambda hits, _: [h.space_id for h in hits])
+        during = matching.plan_city(_seoul())
+        assert removed
+        assert during.pairings == before.pairings and during.unmatched == before.unmatched
+        monkeypatch.undo()
+        after = matching.plan_city(_seoul())
+        assert not {p["space_id"] for p in after.pairings} & set(removed[0])
+
+
+# -- why nothing fits -----------------------------------------------------------------------
+NEARBY = re.compile(r"capacity \((\d+) of (\d+) spaces nearby\)")
+
+
+def test_why_nothing_fits_counts_a_newly_listed_space(demo_sqlite_app):
+    from spacematch.services.projects import create_project
+
+    with demo_sqlite_app.app_context():
+        kitchen = db.session.get(Project, _seoul_projects()[0])
+        pt = to_shape(kitchen.preferred_location)
+        group = create_user(email="choir@example.org", password="a long passphrase",
+                            role="group", display_name="Choir", system=True)
+        pid = create_project(group, "seoul", {
+            "title": "대형 합창 연습", "activity": "arts_studio", "participants": 400,
+            "lon": pt.x, "lat": pt.y, "max_distance_m": 800,
+            "weekly_hours": "sun 10:00-12:00", "status": "open"}).id
+
+        def counts():
+            reasons = [u["reason"] for u in matching.plan_city(_seoul()).unmatched
+                       if u["project_id"] == pid]
+            found = NEARBY.search(reasons[0])
+            assert found, reasons
+            return int(found[1]), int(found[2])
+
+        failed, nearby = counts()  # builds this process's index first
+        owner = create_user(email="owner@jongno.go.kr", password="a long passphrase",
+                            role="owner", display_name="Jongno", system=True)
+        create_space(owner, {**_fitting_space(kitchen), "capacity": 20, "lon": pt.x + 0.001})
+        assert counts() == (failed + 1, nearby + 1)

@@ -78,3 +78,17 @@ def test_database_without_schema_says_to_run_init_db(tmp_path):
     api = app.test_client().get("/api/cities")
     assert api.status_code == 503
     assert api.get_json()["error"]["code"] == "database_not_ready"
+
+
+def test_text_from_people_and_imports_never_reaches_a_page_as_markup(client, demo_sqlite_app):
+    from ..browser.hostile import AREA_NAME, PAYLOAD, store_hostile_text
+
+    stored = store_hostile_text(demo_sqlite_app)
+    for url in ["/?city=seoul", f"/spaces/{stored.space_id}", f"/projects/{stored.project_id}"]:
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+        html = resp.get_data(as_text=True)
+        assert "alert(1)" in html, f"{url} should show the title"
+        assert PAYLOAD not in html, url
+        assert AREA_NAME not in html, url
+        assert "<img src=x" not in html, url
