@@ -55,6 +55,15 @@ $(STAMP)/test-deps: $(STAMP)/venv
 	$(BIN)/pip install -q -e '.[test,bench]'
 	@touch $@
 
+# axe-core (npm) for the accessibility browser test, at the version package-lock.json pins,
+# into node_modules/; Debian's npm where npm is missing. The installed file is the stamp, so a
+# deleted node_modules/ is installed again.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(call apt_install,npm,node); }
+	npm ci --no-audit --no-fund
+	@touch $@
+
 # --- make run ---------------------------------------------------------------------------------
 instance/.demo-loaded: $(STAMP)/venv $(wildcard data/*/city.toml data/*/*.geojson data/*/*.csv data/demo/*/* data/demo/*.toml) spacematch/services/demo_sources.py
 	@mkdir -p instance
@@ -87,11 +96,11 @@ postgis:
 	  echo "PostGIS ready: $(PG_TEST_DB) on $(PG_HOST):$(PG_PORT)"; \
 	fi
 
-test: system-deps browser-deps $(STAMP)/test-deps postgis
+test: system-deps browser-deps $(STAMP)/test-deps $(AXE) postgis
 	@if psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -d $(PG_TEST_DB) -tAc 'select postgis_version()' >/dev/null 2>&1; then \
 	  export SPACEMATCH_TEST_POSTGIS_URL=$${SPACEMATCH_TEST_POSTGIS_URL:-postgresql+psycopg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_TEST_DB)}; \
 	fi; \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) $(STAMP) instance .pytest_cache
+	rm -rf $(VENV) $(STAMP) instance .pytest_cache node_modules

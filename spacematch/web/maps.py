@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import folium
@@ -26,6 +27,10 @@ LOCAL_ASSETS = {
 }
 DROPPED_ASSETS = {"glyphicons_css", "awesome_rotate_css", "awesome_markers",
                   "awesome_markers_css", "awesome_markers_font_css"}
+
+# Folium's map header adds a viewport tag with maximum-scale=1 and user-scalable=no, which stops
+# people from zooming the page (WCAG 1.4.4); the page layout sets its own viewport.
+_ZOOM_LOCK = re.compile(r'<meta name="viewport"[^>]*>\s*')
 
 OWNER_COLOURS = {"public": "#1f6feb", "private": "#d97706", "nonprofit": "#15803d"}
 
@@ -272,7 +277,8 @@ def render_parts(m: folium.Map, static_url, layers: dict | None = None) -> MapPa
     localise_assets(m, static_url)
     root = m.get_root()
     root.render()
-    return MapParts(Markup(root.header.render()), Markup(root.html.render()),
+    header = _ZOOM_LOCK.sub("", root.header.render())
+    return MapParts(Markup(header), Markup(root.html.render()),
                     Markup(_PAGE_JS + root.script.render()))
 
 

@@ -1,0 +1,141 @@
+"""Every page passes axe-core's WCAG 2.1 A and AA rules, on a wide and on a narrow screen.
+
+axe-core comes from npm (``package.json``; ``make test`` installs it into ``node_modules/``).
+It is injected into each page once the page shows what it must show (on map pages: every
+marker placed), because controls and markers the scripts add are checked too. Wide and narrow
+screens show different things (the tagline in the bar only on wide ones, maps zoomed apart).
+"""
+
+import json
+import os
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+from sqlalchemy import select
+
+from spacematch.db.models import Area
+from spacematch.extensions import db
+from spacematch.services import catalogue
+from spacematch.services.projects import create_project
+from spacematch.services.users import create_user
+
+from .conftest import MAP_TIMEOUT_MS, SHOTS, new_page, open_map, open_space_popup
+from .test_home_browser import _isolated
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SCREENS = [(1920, 1080), (390, 844)]
+MAP_READY = ".folium-map[data-map-ready='1']"
+
+# name -> (address, or which one to find; HTTP status; what must show first)
+PAGES = {
+    "home-seoul": ("/?city=seoul", 200, MAP_READY),
+    "home-baltimore": ("/?city=baltimore", 200, MAP_READY),
+    "space": ("space", 200, MAP_READY),
+    "projects": ("/projects?city=seoul", 200, "a.card"),
+    "project-suggestions": ("project-suggestions", 200, MAP_READY),
+    "project-no-match": ("project-no-match", 200, MAP_READY, "[data-testid=no-match]"),
+    "plan": ("/plan?city=seoul", 200, "[data-testid=pairings] tbody tr"),
+    "not-found": ("/spaces/99999999", 404, "h1"),
+    "bad-input": ("/plan?city=seoul&priority=nan", 400, "h1"),
+}
+
+
+@pytest.fixture
+def axe():
+    if not AXE.exists():
+        if os.environ.get("SPACEMATCH_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"axe-core is required but missing at {AXE} (make test runs npm ci)")
+        pytest.skip("axe-core not installed (npm ci installs it into node_modules/)")
+    return AXE
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_wcag_21_aa_violations(server, browser, axe, demo_sqlite_app, name):
+    where, status, *shows = PAGES[name]
+    path = where if where.startswith("/") else _find(server, demo_sqlite_app, where)
+    found = []
+    for width, height in SCREENS:
+        page = new_page(browser, width, height)
+        response = page.goto(server + path)
+        assert response.status == status, f"{path} answered {response.status}"
+        for selector in shows:
+            page.wait_for_selector(selector, state="attached", timeout=MAP_TIMEOUT_MS)
+        found += [f"{width}px {path}: {v}" for v in _violations(page, axe)]
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"a11y-{name}-{width}.png"), full_page=True)
+        page.close()
+    assert not found, "axe-core found WCAG 2.1 AA violations:\n" + "\n".join(found)
+
+
+def test_map_controls_popups_and_tooltips_have_no_wcag_21_aa_violations(
+        server, browser, axe, demo_sqlite_app):
+    """What appears only when a person uses a map: the opened layer control, a space's popup,
+    a suggestion's tooltip."""
+    with demo_sqlite_app.app_context():
+        space = _isolated(catalogue.listed_space_points(catalogue.pick_city("seoul")))
+    found = []
+    page = new_page(browser, 390, 844)
+    open_map(page, f"{server}/?city=seoul")
+    page.locator(".leaflet-control-layers").hover()
+    page.wait_for_selector(".leaflet-control-layers-expanded")
+    found += [f"layer control: {v}" for v in _violations(page, axe)]
+    page.mouse.move(195, 500)
+    open_space_popup(page, space["id"])
+    found += [f"space popup: {v}" for v in _violations(page, axe)]
+    page.close()
+    page = new_page(browser, 1920, 1080)
+    open_map(page, f"{server}/projects/1")
+    page.locator(".leaflet-marker-icon .sm-rank").first.hover()
+    page.wait_for_selector(".leaflet-tooltip")
+    found += [f"suggestion tooltip: {v}" for v in _violations(page, axe)]
+    page.close()
+    assert not found, "axe-core found WCAG 2.1 AA violations:\n" + "\n".join(found)
+
+
+def _violations(page, axe) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on ``page`` as it is now, one line each."""
+    if not page.evaluate("() => 'axe' in window"):
+        page.add_script_tag(path=str(axe))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+    return [_describe(v) for v in result["violations"]]
+
+
+def _describe(violation) -> str:
+    targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+    more = f" (+{len(targets) - 8} more)" if len(targets) > 8 else ""
+    return (f"{violation['id']} [{violation['impact']}] {violation['help']}: "
+            f"{'; '.join(targets[:8])}{more}")
+
+
+def _find(server: str, app, which: str) -> str:
+    """A real space and a project with suggestions from Seoul's plan; every demo project has
+    some, so the project no space fits is added: a choir of 400 at dawn in Mapo-gu."""
+    if which == "project-no-match":
+        project_id = _store_unhostable_project(app)
+        assert not _json(f"{server}/api/projects/{project_id}/suggestions")["suggestions"]
+        return f"/projects/{project_id}"
+    first = _json(f"{server}/api/cities/seoul/plan")["pairings"][0]
+    if which == "space":
+        return f"/spaces/{first['space_id']}"
+    return f"/projects/{first['project_id']}"
+
+
+def _store_unhostable_project(app) -> int:
+    with app.app_context():
+        group = create_user(email="choir@example.org", password="a long passphrase",
+                            role="group", display_name="Choir", system=True)
+        mapo = db.session.scalar(select(Area.id).where(Area.name_en == "Mapo-gu"))
+        project = create_project(group, "seoul", {
+            "title": "대형 합창 연습", "activity": "arts_studio", "participants": 400,
+            "preferred_area_ids": [mapo], "weekly_hours": "sun 06:00-07:00", "status": "open"})
+        return project.id
+
+
+def _json(url: str):
+    with urlopen(url, timeout=60) as response:
+        return json.load(response)
