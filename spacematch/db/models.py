@@ -3,10 +3,11 @@
 from .base import Base
 from .matches import Match, MatchEvent
 from .reference import Area, City, TransitStop
+from .rooms import Room
 from .spaces import CatalogueState, Project, Space
 from .users import AuditEvent, User
 
 __all__ = [
     "Area", "AuditEvent", "Base", "CatalogueState", "City", "Match", "MatchEvent", "Project",
-    "Space", "TransitStop", "User",
+    "Room", "Space", "TransitStop", "User",
 ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import SRID, Base, Timestamped, point_column
@@ -16,10 +16,20 @@ from .users import User
 
 
 class Space(Timestamped, Base):
-    """A room or building an owner offers for community use."""
+    """A place (building or site) an owner offers for community use; it holds rooms.
+
+    Its floor area and capacity are the whole place's; projects use its rooms (db.rooms.Room),
+    or, for a divisible place, equal rooms of ``divisible_room_m2`` (domain.rooms).
+    """
 
     __tablename__ = "space"
-    __table_args__ = (Index("ix_space_status_city", "status", "city_id"),)
+    __table_args__ = (
+        Index("ix_space_status_city", "status", "city_id"),
+        # NULL-safe on purpose: a CHECK whose expression is NULL passes.
+        CheckConstraint("(divisible_room_m2 IS NULL AND divisible_rooms IS NULL) OR "
+                        "(divisible_room_m2 IS NOT NULL AND divisible_rooms IS NOT NULL AND "
+                        "divisible_room_m2 > 0 AND divisible_rooms > 0)", name="divisible"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -37,6 +47,9 @@ class Space(Timestamped, Base):
     floor_area_m2: Mapped[float]
     capacity: Mapped[int]
     floor_level: Mapped[int] = mapped_column(default=0)  # 0 = ground, -1 = basement
+    # "Rooms of about 60 m², 12 of them", when the owner does not know the rooms one by one.
+    divisible_room_m2: Mapped[float | None]
+    divisible_rooms: Mapped[int | None]
     accessibility: Mapped[list[str]] = mapped_column(JSON, default=list)
     amenities: Mapped[list[str]] = mapped_column(JSON, default=list)
     allowed_uses: Mapped[list[str]] = mapped_column(JSON, default=list)  # activity codes; [] = any

@@ -6,12 +6,14 @@ a cleaned dict ready to store. Nothing here touches a database.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from .activities import check_activity
 from .errors import FieldProblem, ValidationError
 from .geometry import check_lonlat
+from .rooms import ROOM_STATUSES, default_room, is_divisible, offers_nothing
 from .schedule import parse_weekly_hours
 from .scoring import CRITERIA
 from .vocabulary import (
@@ -27,6 +29,7 @@ from .vocabulary import (
 )
 
 MAX_FLOOR_AREA_M2 = 100_000
+MAX_DIVISIBLE_ROOMS = 1_000
 
 
 class _Collector:
@@ -78,6 +81,17 @@ def _number(lo: float, hi: float, integer: bool = False):
         if not lo <= n <= hi:
             raise ValidationError(FieldProblem(field, f"{n} is outside {lo:g}..{hi:g}"))
         return n
+    return check
+
+
+def _name(max_len: int):
+    check_length = _text(max_len)
+
+    def check(field, value):
+        text = check_length(field, value)
+        if not text:
+            raise ValidationError(FieldProblem(field, "is required"))
+        return text
     return check
 
 
@@ -157,6 +171,9 @@ def clean_space(data: dict, default_currency: str = "KRW") -> dict:
             c.problems.extend(exc.problems)
     c.take("address", _text(300), default="")
     c.take("floor_area_m2", _number(1, MAX_FLOOR_AREA_M2), required=True)
+    c.take("divisible_room_m2", _number(1, MAX_FLOOR_AREA_M2))
+    c.take("divisible_rooms", _number(2, MAX_DIVISIBLE_ROOMS, integer=True))
+    _divisions(c)
     c.take("capacity", _number(1, 100_000, integer=True), required=True)
     c.take("floor_level", _number(-10, 200, integer=True), default=0)
     c.take("accessibility", _codes, ACCESSIBILITY, default=[])
@@ -176,6 +193,130 @@ def clean_space(data: dict, default_currency: str = "KRW") -> dict:
     c.take("condition_notes", _text(5000), default="")
     c.take("status", _choice, SPACE_STATUSES, default="draft")
     return c.finish()
+
+
+def _divisions(c: _Collector) -> None:
+    """Room size and count of a divisible space come together and fit in the space."""
+    given = {f: c.data.get(f) not in (None, "") for f in ("divisible_room_m2", "divisible_rooms")}
+    if given["divisible_room_m2"] != given["divisible_rooms"]:
+        missing, present = (("divisible_rooms", "divisible_room_m2")
+                            if given["divisible_room_m2"] else
+                            ("divisible_room_m2", "divisible_rooms"))
+        c.problems.append(FieldProblem(missing, f"is required with {present}"))
+        return
+    m2, n, area = (c.out.get(f) for f in ("divisible_room_m2", "divisible_rooms",
+                                          "floor_area_m2"))
+    if m2 and n and area and m2 * n > area:
+        c.problems.append(FieldProblem(
+            "divisible_rooms", f"{n} rooms of {m2:g} m² need {m2 * n:g} m²; the space has "
+                               f"{area:g} m²"))
+
+
+def clean_room(data: Mapping, *, floor_level_default: int = 0) -> dict:
+    """Check one room of a place; return cleaned values or raise with every problem.
+
+    Accessibility, amenities, allowed uses, weekly hours and cost left out (``None`` or
+    ``""``) are the place's; an empty list is the room's own ("no amenities here"). A cost
+    comes whole: a kind, with its amount (0 if free) and optionally its currency.
+
+    >>> r = clean_room({"name": "Hall", "floor_area_m2": "150", "capacity": 80})
+    >>> r["floor_area_m2"], r["capacity"], r["amenities"], r["cost_kind"], r["status"]
+    (150.0, 80, None, None, 'listed')
+    """
+    c = _Collector(dict(data))
+    c.take("name", _name(120), required=True)
+    c.take("position", _number(0, 10_000, integer=True))
+    c.take("floor_area_m2", _number(1, MAX_FLOOR_AREA_M2), required=True)
+    c.take("capacity", _number(1, 100_000, integer=True), required=True)
+    c.take("floor_level", _number(-10, 200, integer=True), default=floor_level_default)
+    c.take("accessibility", _codes, ACCESSIBILITY)
+    c.take("amenities", _codes, AMENITIES)
+    c.take("allowed_uses", _activities)
+    c.take("weekly_hours", _hours)
+    kind = c.take("cost_kind", _choice, COST_KINDS)
+    amount = c.take("cost_amount", _money)
+    c.take("currency", _currency)
+    c.take("status", _choice, ROOM_STATUSES, default="listed")
+    given = {f: c.data.get(f) not in (None, "") for f in ("cost_kind", "cost_amount", "currency")}
+    if not given["cost_kind"]:
+        if given["cost_amount"]:
+            c.problems.append(FieldProblem("cost_kind", "is required with the room's own "
+                                                        "cost_amount"))
+        if given["currency"]:
+            c.problems.append(FieldProblem("currency", "goes only with the room's own "
+                                                       "cost_kind"))
+    elif kind is not None:
+        if amount is None and not given["cost_amount"]:
+            amount = c.out["cost_amount"] = Decimal("0.00")
+        if kind == "free" and amount:
+            c.problems.append(FieldProblem("cost_amount", "must be 0 for a free room"))
+        if kind in ("monthly", "hourly") and amount == 0:
+            c.problems.append(FieldProblem("cost_amount", f"is required for {kind} cost"))
+    return c.finish()
+
+
+def clean_rooms(values, *, floor_level_default: int = 0, field: str = "rooms") -> list[dict]:
+    """Check a list of rooms; each problem names its room, as in ``rooms[1].capacity``.
+
+    A room without a position takes its place in the list.
+    """
+    if not isinstance(values, list | tuple):
+        raise ValidationError(FieldProblem(field, "must be a list of rooms"))
+    rooms, problems = [], []
+    for i, value in enumerate(values):
+        if not isinstance(value, Mapping):
+            problems.append(FieldProblem(f"{field}[{i}]", "must be a room (name, floor_area_m2, "
+                                                          "capacity, …)"))
+            continue
+        try:
+            room = clean_room(value, floor_level_default=floor_level_default)
+        except ValidationError as exc:
+            problems += [FieldProblem(f"{field}[{i}].{p.field}", p.problem)
+                         for p in exc.problems]
+            continue
+        if room["position"] is None:
+            room["position"] = i
+        rooms.append(room)
+    if problems:
+        raise ValidationError(problems)
+    return rooms
+
+
+def clean_place(data: Mapping, default_currency: str = "KRW") -> tuple[dict, list[dict]]:
+    """Check a new place and its rooms together, reporting every problem of both at once.
+
+    Without ``rooms`` a place gets its whole-space room, unless it is divisible (then its
+    divisions are its rooms). A listed place must offer something: a listed room, or
+    divisions.
+    """
+    problems: list[FieldProblem] = []
+    place = None
+    try:
+        place = clean_space(dict(data), default_currency=default_currency)
+    except ValidationError as exc:
+        problems += exc.problems
+    raw = data.get("rooms")
+    rooms: list[dict] = []
+    if raw is None:
+        if place is not None and not is_divisible(place):
+            rooms = [default_room(place)]
+    else:
+        level = place["floor_level"] if place is not None else 0
+        try:
+            rooms = clean_rooms(raw, floor_level_default=level)
+        except ValidationError as exc:
+            problems += exc.problems
+        if place is not None and not problems:
+            if not rooms and not is_divisible(place):
+                problems.append(FieldProblem("rooms", "a place needs at least one room, or a "
+                                                      "divisible size"))
+            elif offers_nothing(place["status"], is_divisible(place),
+                                (r["status"] for r in rooms)):
+                problems.append(FieldProblem("rooms", "a listed place needs at least one "
+                                                      "listed room"))
+    if problems:
+        raise ValidationError(problems)
+    return place, rooms
 
 
 def clean_project(data: dict, default_currency: str = "KRW") -> dict:

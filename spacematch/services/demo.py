@@ -20,7 +20,7 @@ from ..domain.errors import DataLoadError, FieldProblem, ValidationError
 from ..domain.geometry import locate_points
 from ..domain.listing import clean_project, clean_space
 from ..extensions import db
-from . import versioning
+from . import rooms, versioning
 from .audit import record
 from .demo_sources import DEMO_OWNERS, DEMO_SOURCES, DemoOwner
 from .sources import LoadReport, RowProblem, read_text
@@ -124,6 +124,7 @@ def _load_city_spaces(city: City, folder: Path, sources, progress) -> LoadReport
         for values in (*inserts, *updates):
             values["row_version"] = version
     _write_in_chunks(Space, inserts, updates, progress, report.title)
+    rooms.add_missing_rooms(city.id)  # a new place is a place with its whole-space room
     report.count("new spaces", len(inserts))
     report.count("updated spaces", len(updates))
     report.count("unchanged spaces", unchanged)

@@ -1,4 +1,8 @@
-"""Listing spaces: owners create and edit them; the area is always computed, never typed."""
+"""Listing spaces: owners create and edit them; the area is always computed, never typed.
+
+A space is a place holding rooms (services.rooms): a new place gets the rooms it names, or
+one whole-space room, or none if it is divisible; editing a place keeps its rooms in step.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,25 @@ import shapely
 from geoalchemy2.shape import from_shape, to_shape
 
 from ..db.models import Space, User
-from ..domain.listing import clean_space
+from ..domain.listing import clean_place, clean_space
 from ..extensions import db
-from . import versioning
+from . import rooms, versioning
 from .areas import locate_area
 from .audit import record
 from .users import require_record_owner, require_role
 
-AUDITED = ("title", "status", "floor_area_m2", "capacity", "cost_kind", "cost_amount", "area_id")
+AUDITED = ("title", "status", "floor_area_m2", "capacity", "cost_kind", "cost_amount", "area_id",
+           "divisible_room_m2", "divisible_rooms")
 
 
 def create_space(actor: User | None, data: dict) -> Space:
-    """An owner lists a new space (as a draft unless ``status`` says otherwise)."""
+    """An owner lists a new space (as a draft unless ``status`` says otherwise).
+
+    ``data["rooms"]``, if given, lists its rooms (domain.listing.clean_room); problems in
+    them are named like ``rooms[1].capacity``, together with the place's own.
+    """
     require_role(actor, "owner")
-    cleaned = clean_space(data)
+    cleaned, room_rows = clean_place(data)
     lon, lat = cleaned.pop("lon"), cleaned.pop("lat")
     area = locate_area(lon, lat)
     space = Space(**cleaned, owner_id=actor.id, city_id=area.city_id, area_id=area.id,
@@ -28,6 +37,7 @@ def create_space(actor: User | None, data: dict) -> Space:
     db.session.add(space)
     db.session.flush()
     record(actor, "create", space, after=_snapshot(space))
+    rooms.add_place_rooms(actor, space, room_rows)
     db.session.commit()
     return space
 
@@ -41,6 +51,7 @@ def update_space(actor: User | None, space_id: int, changes: dict) -> Space:
     cleaned = clean_space(merged, default_currency=space.currency)
     lon, lat = cleaned.pop("lon"), cleaned.pop("lat")
     area = locate_area(lon, lat)
+    room_steps = rooms.plan_place_edit(space, cleaned)
     for key, value in cleaned.items():
         setattr(space, key, value)
     space.location = from_shape(shapely.Point(lon, lat), srid=4326)
@@ -48,14 +59,15 @@ def update_space(actor: User | None, space_id: int, changes: dict) -> Space:
     space.row_version = versioning.bump()
     db.session.flush()
     record(actor, "update", space, before=before, after=_snapshot(space))
+    rooms.apply_place_edit(actor, space, room_steps)
     db.session.commit()
     return space
 
 
 _EDITABLE = ("title", "description", "owner_kind", "address", "floor_area_m2", "capacity",
-             "floor_level", "accessibility", "amenities", "allowed_uses", "available_from",
-             "available_to", "weekly_hours", "cost_kind", "cost_amount", "currency",
-             "condition_notes", "status")
+             "divisible_room_m2", "divisible_rooms", "floor_level", "accessibility", "amenities",
+             "allowed_uses", "available_from", "available_to", "weekly_hours", "cost_kind",
+             "cost_amount", "currency", "condition_notes", "status")
 
 
 def _snapshot(space: Space) -> dict:

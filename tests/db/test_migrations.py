@@ -1,11 +1,17 @@
 """The migrations build exactly the schema the models describe, with spatial indexes."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
-from spacematch.db.models import Base
+from spacematch import MIGRATIONS
+from spacematch.db.models import Base, Room
 from spacematch.extensions import db
+from spacematch.services.spaces import create_space
+from spacematch.services.users import create_user
 
 SPATIAL = {("area", "geom"), ("transit_stop", "geom"), ("space", "location"),
            ("space", "footprint"), ("project", "preferred_location")}
@@ -19,29 +25,36 @@ def _include(obj, name, type_, reflected, compare_to):
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 
 
+def _schema_diff(conn) -> list:
+    ctx = MigrationContext.configure(conn, opts={"include_object": _include,
+                                                 "compare_type": False})
+    return compare_metadata(ctx, Base.metadata)
+
+
+def _spatial_indexes(conn) -> set[tuple[str, str]]:
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(text(
+            "SELECT f_table_name, f_geometry_column, srid FROM geometry_columns "
+            "WHERE spatial_index_enabled = 1")).all()
+        return {(t, c) for t, c, srid in rows if srid == 4326}
+    rows = conn.execute(text(
+        "SELECT t.relname, a.attname FROM pg_index ix "
+        "JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid "
+        "JOIN pg_am am ON am.oid = i.relam "
+        "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(ix.indkey) "
+        "WHERE am.amname = 'gist'")).all()
+    return {(t, c) for t, c in rows}
+
+
 def test_migrated_schema_matches_models(backend_app):
     with backend_app.app_context(), db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"include_object": _include,
-                                                     "compare_type": False})
-        diff = compare_metadata(ctx, Base.metadata)
+        diff = _schema_diff(conn)
     assert diff == []
 
 
 def test_spatial_columns_have_spatial_indexes(backend_app):
     with backend_app.app_context(), db.engine.connect() as conn:
-        if db.engine.dialect.name == "sqlite":
-            rows = conn.execute(text(
-                "SELECT f_table_name, f_geometry_column, srid FROM geometry_columns "
-                "WHERE spatial_index_enabled = 1")).all()
-            found = {(t, c) for t, c, srid in rows if srid == 4326}
-        else:
-            rows = conn.execute(text(
-                "SELECT t.relname, a.attname FROM pg_index ix "
-                "JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid "
-                "JOIN pg_am am ON am.oid = i.relam "
-                "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(ix.indkey) "
-                "WHERE am.amname = 'gist'")).all()
-            found = {(t, c) for t, c in rows}
+        found = _spatial_indexes(conn)
     assert found >= SPATIAL
 
 
@@ -49,3 +62,121 @@ def test_every_model_table_exists(backend_app):
     with backend_app.app_context():
         names = set(inspect(db.engine).get_table_names())
     assert set(Base.metadata.tables) <= names
+
+
+# --- 0004: places with rooms, on a filled database ---------------------------------------------
+
+INHERITED = ("accessibility", "amenities", "allowed_uses", "weekly_hours", "cost_kind",
+             "cost_amount", "currency")
+
+
+def _space_rows(conn, columns: list[str]) -> dict[int, tuple]:
+    """Every space as stored (geometry as the database hands it out) and its coordinates."""
+    rows = conn.execute(text(
+        f"SELECT {', '.join(columns)}, ST_X(location), ST_Y(location) FROM space ORDER BY id"))
+    return {row[0]: tuple(row) for row in rows}
+
+
+def _spatial_index_works(conn) -> bool:
+    """The spatial index of space.location is registered and agrees with the table."""
+    if conn.dialect.name == "sqlite":
+        return bool(conn.scalar(text("SELECT CheckSpatialIndex('space', 'location')")))
+    return ("space", "location") in _spatial_indexes(conn)
+
+
+def test_0004_turns_every_space_into_a_place_with_one_room(demo_app):
+    """On the demo catalogue: taken back to 0003, then forward; nothing is lost either way."""
+    with demo_app.app_context():
+        downgrade(directory=str(MIGRATIONS), revision="0003")
+        with db.engine.begin() as conn:
+            assert not inspect(conn).has_table("room")
+            ids = list(conn.scalars(text("SELECT id FROM space ORDER BY id")))
+            assert len(ids) > 1000
+            # Every status, so both outcomes of the room's status are seen.
+            for status, some in (("paused", ids[:3]), ("draft", ids[3:5]),
+                                 ("archived", ids[5:7])):
+                conn.execute(text("UPDATE space SET status = :s WHERE id IN (:a, :b)"),
+                             {"s": status, "a": some[0], "b": some[1]})
+            columns = [c["name"] for c in inspect(conn).get_columns("space")]
+            before = _space_rows(conn, ["id", *(c for c in columns if c != "id")])
+            assert _spatial_index_works(conn)
+
+        upgrade(directory=str(MIGRATIONS), revision="head")
+        with db.engine.connect() as conn:
+            after = _space_rows(conn, ["id", *(c for c in columns if c != "id")])
+            rooms = conn.execute(text(
+                "SELECT id, space_id, name, floor_area_m2, capacity, floor_level, status "
+                "FROM room ORDER BY id")).all()
+            inherited = conn.scalar(text(
+                "SELECT count(*) FROM room WHERE " + " OR ".join(f"{c} IS NOT NULL"
+                                                                 for c in INHERITED)))
+            divisible = conn.scalar(text(
+                "SELECT count(*) FROM space "
+                "WHERE divisible_room_m2 IS NOT NULL OR divisible_rooms IS NOT NULL"))
+            assert _spatial_index_works(conn)
+            assert _spatial_indexes(conn) >= SPATIAL
+            assert _schema_diff(conn) == []
+        assert after == before
+        assert [r.id for r in rooms] == ids and [r.space_id for r in rooms] == ids
+        names = dict(zip(columns, range(len(columns)), strict=True))
+        for r in rooms:
+            space = before[r.id]
+            assert (r.floor_area_m2, r.capacity, r.floor_level) == (
+                space[names["floor_area_m2"]], space[names["capacity"]],
+                space[names["floor_level"]])
+            assert r.status == ("listed" if space[names["status"]] == "listed" else "paused")
+            assert r.name.strip()
+        assert {r.status for r in rooms} == {"listed", "paused"}
+        assert (inherited, divisible) == (0, 0)
+
+        # A place listed after the migration: its geometry is indexed, its room gets a new id.
+        owner = create_user(email="owner@example.org", password="correct horse battery",
+                            role="owner", display_name="Owner", system=True)
+        new = create_space(owner, {"title": "새 공간", "owner_kind": "public", "lon": 126.9687,
+                                   "lat": 37.5759, "floor_area_m2": 50, "capacity": 20,
+                                   "status": "listed"}).id
+        new_rooms = list(db.session.scalars(select(Room.id).where(Room.space_id == new)))
+        assert len(new_rooms) == 1 and new_rooms[0] > max(ids)
+        db.session.remove()
+        with db.engine.connect() as conn:
+            assert _spatial_index_works(conn)
+
+        downgrade(directory=str(MIGRATIONS), revision="0003")
+        with db.engine.connect() as conn:
+            assert not inspect(conn).has_table("room")
+            assert [c["name"] for c in inspect(conn).get_columns("space")] == columns
+            back = _space_rows(conn, ["id", *(c for c in columns if c != "id")])
+            assert _spatial_index_works(conn)
+        assert {k: v for k, v in back.items() if k != new} == before and new in back
+
+        upgrade(directory=str(MIGRATIONS), revision="head")
+        with db.engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM room")) == len(ids) + 1
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE room SET floor_area_m2 = 0 WHERE id = :room",
+    "UPDATE room SET capacity = 0 WHERE id = :room",
+    "UPDATE room SET status = 'draft' WHERE id = :room",
+    "UPDATE space SET divisible_rooms = 3 WHERE id = :place",
+    "UPDATE space SET divisible_room_m2 = 40 WHERE id = :place",
+    "UPDATE space SET divisible_room_m2 = 0, divisible_rooms = 3 WHERE id = :place",
+])
+def test_the_database_refuses_rooms_and_divisions_that_make_no_sense(seoul_app, statement):
+    with seoul_app.app_context():
+        owner = create_user(email="owner@example.org", password="correct horse battery",
+                            role="owner", display_name="Owner", system=True)
+        place = create_space(owner, {"title": "강당", "owner_kind": "public", "lon": 126.9687,
+                                     "lat": 37.5759, "floor_area_m2": 120, "capacity": 60})
+        room = Room(space_id=place.id, name="Hall", floor_area_m2=60, capacity=30)
+        db.session.add(room)
+        db.session.commit()
+        keys = {"room": room.id, "place": place.id}
+        db.session.remove()
+        with db.engine.begin() as conn:  # a sensible division is accepted
+            conn.execute(text("UPDATE space SET divisible_room_m2 = 40, divisible_rooms = 3 "
+                              "WHERE id = :place"), keys)
+            conn.execute(text("UPDATE space SET divisible_room_m2 = NULL, divisible_rooms = NULL "
+                              "WHERE id = :place"), keys)
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text(statement), keys)

@@ -50,3 +50,30 @@ def test_project_weights_are_checked():
             clean_project({**base, "weights": bad})
         assert err.value.problems[0].field == "weights"
         assert fragment in err.value.problems[0].problem
+
+
+def test_a_divisible_space_gives_room_size_and_count_together():
+    s = clean_space({**GOOD_SPACE, "floor_area_m2": 900, "divisible_room_m2": "60",
+                     "divisible_rooms": "12"})
+    assert (s["divisible_room_m2"], s["divisible_rooms"]) == (60.0, 12)
+    plain = clean_space(GOOD_SPACE)
+    assert (plain["divisible_room_m2"], plain["divisible_rooms"]) == (None, None)
+    with pytest.raises(ValidationError) as err:
+        clean_space({**GOOD_SPACE, "divisible_room_m2": 20})
+    assert [p.field for p in err.value.problems] == ["divisible_rooms"]
+    with pytest.raises(ValidationError) as err:
+        clean_space({**GOOD_SPACE, "divisible_rooms": 3})
+    assert [p.field for p in err.value.problems] == ["divisible_room_m2"]
+    for bad in ({"divisible_room_m2": 0, "divisible_rooms": 3},
+                {"divisible_room_m2": 20, "divisible_rooms": 1},
+                {"divisible_room_m2": 20, "divisible_rooms": 2.5}):
+        with pytest.raises(ValidationError):
+            clean_space({**GOOD_SPACE, **bad})
+
+
+def test_divided_rooms_fit_in_the_space():
+    with pytest.raises(ValidationError) as err:
+        clean_space({**GOOD_SPACE, "floor_area_m2": 500, "divisible_room_m2": 60,
+                     "divisible_rooms": 12})
+    assert [p.field for p in err.value.problems] == ["divisible_rooms"]
+    assert "720" in err.value.problems[0].problem and "500" in err.value.problems[0].problem

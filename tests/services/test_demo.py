@@ -162,3 +162,16 @@ def test_generated_attributes_are_plausible(demo_sqlite_app, slug):
         assert all(s.capacity >= 5 and s.weekly_hours for s in spaces)
         assert all((s.cost_kind == "free") == (s.cost_amount == 0) for s in spaces)
         assert len({s.floor_area_m2 for s in spaces}) > 10  # generated, not constant
+
+
+def test_every_demo_place_has_its_whole_room_once(demo_app):
+    from spacematch.db.models import Room
+
+    with demo_app.app_context():
+        places = db.session.scalar(select(func.count(Space.id)).where(Space.is_demo))
+        per_place = db.session.execute(select(Room.space_id, func.count(Room.id))
+                                       .join(Space, Space.id == Room.space_id)
+                                       .where(Space.is_demo).group_by(Room.space_id)).all()
+        assert len(per_place) == places > 20_000 and {n for _, n in per_place} == {1}
+        load_demo(DATA)
+        assert db.session.scalar(select(func.count(Room.id))) == places

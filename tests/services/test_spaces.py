@@ -1,7 +1,7 @@
 """Owners list spaces; the area is computed; only the right people may write."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from spacematch.db.models import Area, AuditEvent, Space
 from spacematch.domain.errors import PermissionDenied, ValidationError
@@ -97,3 +97,106 @@ def test_database_and_bulk_area_lookup_agree(seoul_app):
                     locate_area(float(lon), float(lat))
             else:
                 assert locate_area(float(lon), float(lat)).id == ids[idx]
+
+
+# --- places and their rooms ---------------------------------------------------------------------
+
+HALL = {"name": "강당", "floor_area_m2": 80, "capacity": 40}
+
+
+def _rooms(place_id: int):
+    from spacematch.db.models import Room
+
+    return list(db.session.scalars(select(Room).where(Room.space_id == place_id)
+                                   .order_by(Room.position, Room.id)))
+
+
+def test_a_new_space_is_a_place_with_one_whole_room(seoul_app):
+    with seoul_app.app_context():
+        owner = _user("owner")
+        space = create_space(owner, {**ROOM, "floor_level": 3})
+        [room] = _rooms(space.id)
+        assert (room.floor_area_m2, room.capacity, room.floor_level) == (120, 60, 3)
+        assert room.status == "listed" and room.name.strip()
+        assert (room.amenities, room.weekly_hours, room.cost_kind) == (None, None, None)
+        assert db.session.scalar(select(AuditEvent.action).where(
+            AuditEvent.entity == "room", AuditEvent.entity_id == room.id)) == "create"
+        draft = create_space(owner, {**ROOM, "status": "draft"})
+        assert [r.status for r in _rooms(draft.id)] == ["paused"]
+
+
+def test_a_space_listed_with_its_rooms_has_exactly_those(seoul_app):
+    with seoul_app.app_context():
+        owner = _user("owner")
+        space = create_space(owner, {**ROOM, "rooms": [
+            HALL, {"name": "주방", "floor_area_m2": 30, "capacity": 12, "amenities": ["kitchen"],
+                   "floor_level": -1}]})
+        rooms = _rooms(space.id)
+        assert [(r.name, r.floor_level, r.amenities) for r in rooms] == [
+            ("강당", 0, None), ("주방", -1, ["kitchen"])]
+        with pytest.raises(ValidationError) as err:
+            create_space(owner, {**ROOM, "capacity": 0, "rooms": [HALL, {**HALL, "capacity": 0}]})
+        assert {p.field for p in err.value.problems} == {"capacity", "rooms[1].capacity"}
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(Space.id))) == 1
+
+
+def test_a_divisible_space_needs_no_room_rows(seoul_app):
+    with seoul_app.app_context():
+        owner = _user("owner")
+        space = create_space(owner, {**ROOM, "divisible_room_m2": 30, "divisible_rooms": 4})
+        assert (space.divisible_room_m2, space.divisible_rooms) == (30, 4)
+        assert _rooms(space.id) == []
+        # Without its divisions it would offer nothing: it gets its whole-space room.
+        update_space(owner, space.id, {"divisible_room_m2": None, "divisible_rooms": None})
+        [room] = _rooms(space.id)
+        assert (room.floor_area_m2, room.capacity, room.status) == (120, 60, "listed")
+        # With several rooms all paused, the owner must first say which to list.
+        two = create_space(owner, {**ROOM, "divisible_room_m2": 30, "divisible_rooms": 4,
+                                   "rooms": [{**HALL, "status": "paused"},
+                                             {**HALL, "name": "2층", "status": "paused"}]})
+        with pytest.raises(ValidationError) as err:
+            update_space(owner, two.id, {"divisible_room_m2": None, "divisible_rooms": None})
+        assert err.value.problems[0].field == "divisible_rooms"
+        db.session.rollback()
+        assert db.session.get(Space, two.id).divisible_rooms == 4
+
+
+def test_listing_a_draft_lists_its_whole_room(seoul_app):
+    with seoul_app.app_context():
+        owner = _user("owner")
+        space = create_space(owner, {**ROOM, "status": "draft"})
+        update_space(owner, space.id, {"status": "listed"})
+        [room] = _rooms(space.id)
+        assert room.status == "listed"
+        assert db.session.scalar(select(AuditEvent.action).where(
+            AuditEvent.entity == "room", AuditEvent.entity_id == room.id)
+            .order_by(AuditEvent.id.desc()).limit(1)) == "resume"
+        # With several rooms, the owner says which: listing with none listed is refused.
+        two = create_space(owner, {**ROOM, "status": "draft", "rooms": [
+            {**HALL, "status": "paused"}, {**HALL, "name": "2층", "status": "paused"}]})
+        with pytest.raises(ValidationError) as err:
+            update_space(owner, two.id, {"status": "listed"})
+        assert err.value.problems[0].field == "status"
+        db.session.rollback()
+        assert db.session.get(Space, two.id).status == "draft"
+        assert [r.status for r in _rooms(two.id)] == ["paused", "paused"]
+
+
+def test_the_whole_room_follows_the_size_of_its_place(seoul_app):
+    from spacematch.services.rooms import add_room, update_room
+
+    with seoul_app.app_context():
+        owner = _user("owner")
+        space = create_space(owner, ROOM)
+        update_space(owner, space.id, {"floor_area_m2": 150, "capacity": 70, "floor_level": 1})
+        [room] = _rooms(space.id)
+        assert (room.floor_area_m2, room.capacity, room.floor_level) == (150, 70, 1)
+        # A room the owner sized, or one of several, is the owner's to change.
+        update_room(owner, room.id, {"floor_area_m2": 100})
+        update_space(owner, space.id, {"floor_area_m2": 160})
+        assert _rooms(space.id)[0].floor_area_m2 == 100
+        other = create_space(owner, ROOM)
+        add_room(owner, other.id, HALL)
+        update_space(owner, other.id, {"capacity": 90})
+        assert [r.capacity for r in _rooms(other.id)] == [60, 40]

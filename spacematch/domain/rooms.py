@@ -1,0 +1,96 @@
+"""Rooms of a place: what a room takes from its place, and the rooms a divisible place means.
+
+A place (a building or site) holds rooms. A room always has its own floor area, capacity and
+floor level; its accessibility, amenities, allowed uses, weekly hours and cost are ``None``
+when they are the place's. A place may instead be *divisible* ("rooms of about 60 m², 12 of
+them"), for owners who know a gross floor area but not the rooms one by one; it then stands
+for that many equal rooms. Rooms are plain mappings, as ``listing.clean_room`` returns them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+ROOM_STATUSES = ("listed", "paused")
+WHOLE_SPACE = "Whole space"
+# Facts a room may leave to its place; the cost ones travel together (see effective_room).
+INHERITED = ("accessibility", "amenities", "allowed_uses", "weekly_hours", "cost_kind",
+             "cost_amount", "currency")
+_OWN_OR_PLACE = ("accessibility", "amenities", "allowed_uses", "weekly_hours")
+
+
+def default_room(place: Mapping) -> dict:
+    """The one room a place gets when its owner names none: all of it, as the place.
+
+    It is listed only with its place, so a draft never shows up through its room.
+
+    >>> r = default_room({"floor_area_m2": 85.0, "capacity": 30, "floor_level": 2,
+    ...                   "status": "draft"})
+    >>> r["name"], r["floor_area_m2"], r["capacity"], r["floor_level"], r["status"], r["amenities"]
+    ('Whole space', 85.0, 30, 2, 'paused', None)
+    """
+    return {"name": WHOLE_SPACE, "position": 0, "floor_area_m2": place["floor_area_m2"],
+            "capacity": place["capacity"], "floor_level": place.get("floor_level") or 0,
+            **dict.fromkeys(INHERITED),
+            "status": "listed" if place.get("status") == "listed" else "paused"}
+
+
+def effective_room(place: Mapping, room: Mapping) -> dict:
+    """``room`` with every fact it leaves to its place filled in from ``place``.
+
+    A room with its own cost kind keeps its own amount (and currency, if it names one); a room
+    without one takes the place's whole cost, so a kind is never paired with another's amount.
+
+    >>> place = {"amenities": ["water"], "accessibility": [], "allowed_uses": [],
+    ...          "weekly_hours": {}, "cost_kind": "hourly", "cost_amount": 9000,
+    ...          "currency": "KRW"}
+    >>> r = effective_room(place, {"amenities": None, "cost_kind": "free", "cost_amount": 0})
+    >>> r["amenities"], r["cost_kind"], r["cost_amount"], r["currency"]
+    (['water'], 'free', 0, 'KRW')
+    """
+    out = dict(room)
+    for field in _OWN_OR_PLACE:
+        if out.get(field) is None:
+            out[field] = place[field]
+    if out.get("cost_kind") is None:
+        out.update(cost_kind=place["cost_kind"], cost_amount=place["cost_amount"],
+                   currency=place["currency"])
+    elif out.get("currency") is None:
+        out["currency"] = place["currency"]
+    return out
+
+
+def is_divisible(place: Mapping) -> bool:
+    return bool(place.get("divisible_room_m2") and place.get("divisible_rooms"))
+
+
+def divide_place(place: Mapping) -> list[dict]:
+    """The equal rooms a divisible place stands for, numbered from 1; ``[]`` if it is not.
+
+    Each room gets the place's capacity in proportion to its share of the floor area
+    (corridors and stairs keep the rest), and at least one person.
+
+    >>> rooms = divide_place({"floor_area_m2": 900.0, "capacity": 600, "floor_level": 0,
+    ...                       "divisible_room_m2": 60.0, "divisible_rooms": 12})
+    >>> len(rooms), rooms[0]["name"], rooms[0]["floor_area_m2"], rooms[0]["capacity"]
+    (12, 'Room 1 of 12', 60.0, 40)
+    """
+    if not is_divisible(place):
+        return []
+    n, m2 = int(place["divisible_rooms"]), float(place["divisible_room_m2"])
+    share = m2 / float(place["floor_area_m2"])
+    capacity = max(1, math.floor(place["capacity"] * share + 1e-9))
+    return [{"index": i, "name": f"Room {i} of {n}", "position": i - 1, "floor_area_m2": m2,
+             "capacity": capacity, "floor_level": place.get("floor_level") or 0,
+             **dict.fromkeys(INHERITED), "status": "listed"}
+            for i in range(1, n + 1)]
+
+
+def offers_nothing(place_status: str, divisible: bool, room_statuses: Iterable[str]) -> bool:
+    """Whether a place would be listed with nothing on offer: no listed room, no divisions.
+
+    >>> offers_nothing("listed", False, ["paused"]), offers_nothing("draft", False, [])
+    (True, False)
+    """
+    return place_status == "listed" and not divisible and "listed" not in set(room_statuses)

@@ -1,0 +1,249 @@
+"""Rooms of a place: owners add, edit, pause and resume them; everyone sees the listed ones.
+
+For the matching indexes a room is part of its place: every room write bumps the catalogue
+version and stamps the place, so each process reloads the place with its rooms.
+
+A listed place always offers something: a listed room, or its divisions (domain.rooms). So
+the last listed room of a listed, undivided place cannot be paused (pause the place instead),
+and a place edit that would leave nothing on offer lists its only room, gives a place without
+rooms its whole-space room, or is refused when the owner must say which room to list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import DateTime as SqlDateTime
+from sqlalchemy import case, exists, func, insert, literal, select
+
+from ..db.base import utcnow
+from ..db.models import Room, Space, User
+from ..domain.errors import FieldProblem, NotFound, ValidationError
+from ..domain.listing import clean_room
+from ..domain.rooms import INHERITED, WHOLE_SPACE, default_room, is_divisible, offers_nothing
+from ..extensions import db
+from . import versioning
+from .audit import record
+from .users import require_record_owner, require_role
+
+_EDITABLE = ("name", "position", "floor_area_m2", "capacity", "floor_level", *INHERITED,
+             "status")
+_SIZE = ("floor_area_m2", "capacity", "floor_level")
+
+
+@dataclass(frozen=True)
+class RoomView:
+    """A room as pages and the API show it; a ``None`` fact is its place's."""
+
+    id: int
+    place_id: int
+    name: str
+    position: int
+    floor_area_m2: float
+    capacity: int
+    floor_level: int
+    accessibility: list[str] | None
+    amenities: list[str] | None
+    allowed_uses: list[str] | None
+    weekly_hours: dict | None
+    cost_kind: str | None
+    cost_amount: float | None
+    currency: str | None
+    status: str
+
+
+def room_view(room: Room) -> RoomView:
+    def copy(value):
+        return None if value is None else type(value)(value)
+
+    return RoomView(
+        id=room.id, place_id=room.space_id, name=room.name, position=room.position,
+        floor_area_m2=room.floor_area_m2, capacity=room.capacity, floor_level=room.floor_level,
+        accessibility=copy(room.accessibility), amenities=copy(room.amenities),
+        allowed_uses=copy(room.allowed_uses), weekly_hours=copy(room.weekly_hours),
+        cost_kind=room.cost_kind,
+        cost_amount=None if room.cost_amount is None else float(room.cost_amount),
+        currency=room.currency, status=room.status)
+
+
+def list_rooms(place_id: int, actor: User | None = None) -> list[RoomView]:
+    """The place's rooms in order: all of them for its owner, officials and admins; the
+    listed ones for everyone else, and none of a draft."""
+    place = db.session.get(Space, place_id)
+    if place is None:
+        raise NotFound(f"No place {place_id}.")
+    sees_all = actor is not None and actor.is_active and (
+        actor.role in ("admin", "official")
+        or (actor.role == "owner" and place.owner_id == actor.id))
+    if not sees_all and place.status == "draft":
+        raise NotFound(f"No listed place {place_id}.")
+    stmt = select(Room).where(Room.space_id == place_id)
+    if not sees_all:
+        stmt = stmt.where(Room.status == "listed")
+    return [room_view(r) for r in db.session.scalars(stmt.order_by(Room.position, Room.id))]
+
+
+def add_room(actor: User | None, place_id: int, data: dict) -> RoomView:
+    """The place's owner (or an admin) adds a room; it goes last unless given a position."""
+    place = require_record_owner(actor, "owner", Space, place_id, "owner_id", "place")
+    cleaned = clean_room(data, floor_level_default=place.floor_level)
+    if cleaned["position"] is None:
+        last = db.session.scalar(select(func.max(Room.position)).where(Room.space_id == place.id))
+        cleaned["position"] = 0 if last is None else last + 1
+    room = Room(space_id=place.id, **cleaned)
+    db.session.add(room)
+    _touch(place)
+    db.session.flush()
+    record(actor, "create", room, after=_snapshot(room))
+    db.session.commit()
+    return room_view(room)
+
+
+def update_room(actor: User | None, room_id: int, changes: dict) -> RoomView:
+    """The owner (or an admin) edits a room; nothing changes unless all of it is valid.
+
+    Clearing ``cost_kind`` clears the room's own amount and currency with it: the room then
+    costs what its place costs.
+    """
+    room, place = _own_room(actor, room_id)
+    merged = {f: getattr(room, f) for f in _EDITABLE} | dict(changes)
+    if "cost_kind" in changes and changes["cost_kind"] in (None, ""):
+        for field in ("cost_amount", "currency"):
+            if field not in changes:
+                merged[field] = None
+    cleaned = clean_room(merged, floor_level_default=place.floor_level)
+    if cleaned["position"] is None:
+        cleaned["position"] = room.position
+    _keep_on_offer(place, room, cleaned["status"])
+    return _change(actor, room, place, cleaned, "update")
+
+
+def pause_room(actor: User | None, room_id: int) -> RoomView:
+    """Take a room off offer (its place's last listed room only with the place)."""
+    room, place = _own_room(actor, room_id)
+    _keep_on_offer(place, room, "paused")
+    return _change(actor, room, place, {"status": "paused"}, "pause")
+
+
+def resume_room(actor: User | None, room_id: int) -> RoomView:
+    room, place = _own_room(actor, room_id)
+    return _change(actor, room, place, {"status": "listed"}, "resume")
+
+
+def add_missing_rooms(city_id: int | None = None) -> int:
+    """Give each undivided place that has no room its whole-space room; return how many.
+
+    For loaders that insert places in bulk, past ``create_space``: one statement, in the
+    caller's transaction; the caller stamps the places it wrote (services.versioning).
+    """
+    now = literal(utcnow(), SqlDateTime(timezone=True))
+    source = select(
+        Space.id, literal(WHOLE_SPACE), literal(0), Space.floor_area_m2, Space.capacity,
+        Space.floor_level, case((Space.status == "listed", "listed"), else_="paused"), now, now,
+    ).where(~exists().where(Room.space_id == Space.id), Space.divisible_rooms.is_(None))
+    if city_id is not None:
+        source = source.where(Space.city_id == city_id)
+    columns = ["space_id", "name", "position", "floor_area_m2", "capacity", "floor_level",
+               "status", "created_at", "updated_at"]
+    # SQLAlchemy keeps an INSERT's row count only when asked to.
+    return db.session.execute(insert(Room).from_select(columns, source),
+                              execution_options={"preserve_rowcount": True}).rowcount
+
+
+# --- for services.spaces: a place's rooms as the place is created or edited ----------------------
+
+def add_place_rooms(actor: User, place: Space, rooms: list[dict]) -> None:
+    """Add a new place's checked rooms (domain.listing.clean_place) to the transaction."""
+    created = [Room(space_id=place.id, **data) for data in rooms]
+    db.session.add_all(created)
+    db.session.flush()
+    for room in created:
+        record(actor, "create", room, after=_snapshot(room))
+
+
+Step = tuple[str, Room | None, dict]  # (audit action, room or None for a new one, values)
+
+
+def plan_place_edit(place: Space, edited: dict) -> list[Step]:
+    """What an edit of ``place`` (cleaned values, not yet applied) does to its rooms.
+
+    Raises ValidationError, before anything changes, when the owner must first say which
+    room to list. The whole-space room (a single room the size of its place) follows the
+    place's floor area, capacity and floor level.
+    """
+    rooms = list(db.session.scalars(select(Room).where(Room.space_id == place.id)
+                                    .order_by(Room.position, Room.id)))
+    steps: list[Step] = []
+    if len(rooms) == 1:
+        size = {f: edited[f] for f in _SIZE}
+        if ({f: getattr(rooms[0], f) for f in _SIZE} == {f: getattr(place, f) for f in _SIZE}
+                and any(getattr(rooms[0], f) != v for f, v in size.items())):
+            steps.append(("update", rooms[0], size))
+    divisible = is_divisible(edited)
+    if not rooms and not divisible:
+        steps.append(("create", None, default_room(edited)))
+    elif offers_nothing(edited["status"], divisible, (r.status for r in rooms)):
+        if len(rooms) > 1:
+            field = "status" if place.status != "listed" else "divisible_rooms"
+            raise ValidationError(FieldProblem(
+                field, "none of the place's rooms is listed: resume one of them first"))
+        steps.append(("resume", rooms[0], {"status": "listed"}))
+    return steps
+
+
+def apply_place_edit(actor: User, place: Space, steps: list[Step]) -> None:
+    """Carry out ``plan_place_edit``'s steps; the caller stamps the place and commits."""
+    for action, room, values in steps:
+        if room is None:
+            add_place_rooms(actor, place, [values])
+            continue
+        before = _snapshot(room)
+        for key, value in values.items():
+            setattr(room, key, value)
+        db.session.flush()
+        record(actor, action, room, before=before, after=_snapshot(room),
+               detail="follows its place")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _own_room(actor: User | None, room_id: int) -> tuple[Room, Space]:
+    require_role(actor, "owner")
+    room = db.session.get(Room, room_id)
+    if room is None:
+        raise NotFound(f"No room {room_id}.")
+    place = require_record_owner(actor, "owner", Space, room.space_id, "owner_id", "place")
+    return room, place
+
+
+def _keep_on_offer(place: Space, room: Room, status: str) -> None:
+    others = db.session.scalars(select(Room.status).where(Room.space_id == place.id,
+                                                         Room.id != room.id))
+    facts = {"divisible_room_m2": place.divisible_room_m2,
+             "divisible_rooms": place.divisible_rooms}
+    if offers_nothing(place.status, is_divisible(facts), [*others, status]):
+        raise ValidationError(FieldProblem(
+            "status", "is the last listed room of a listed place: pause the place instead, "
+                      "or list another room first"))
+
+
+def _change(actor: User, room: Room, place: Space, values: dict, action: str) -> RoomView:
+    before = _snapshot(room)
+    for key, value in values.items():
+        setattr(room, key, value)
+    _touch(place)
+    db.session.flush()
+    record(actor, action, room, before=before, after=_snapshot(room))
+    db.session.commit()
+    return room_view(room)
+
+
+def _touch(place: Space) -> None:
+    place.row_version = versioning.bump()
+
+
+def _snapshot(room: Room) -> dict:
+    values = {f: getattr(room, f) for f in _EDITABLE}
+    if values["cost_amount"] is not None:
+        values["cost_amount"] = str(values["cost_amount"])
+    return {"place_id": room.space_id, **values}
