@@ -30,12 +30,18 @@ def check_lonlat(lon, lat, field: str = "location") -> tuple[float, float]:
     ...
     spacematch.domain.errors.ValidationError: Invalid input: location: latitude 126.978 ...
     """
+    if isinstance(lon, bool) or isinstance(lat, bool):
+        raise ValidationError(FieldProblem(field, "coordinates must be numbers, not true/false"))
     try:
         lon_f, lat_f = float(lon), float(lat)
+    except OverflowError:  # an integer beyond any float
+        raise ValidationError(FieldProblem(field, "coordinates are far outside the Earth")) \
+            from None
     except (TypeError, ValueError):
-        raise ValidationError(
-            FieldProblem(field, f"coordinates {lon!r}, {lat!r} are not numbers")
-        ) from None
+        # cut long input short: an error message must not echo a whole upload back
+        shown = ", ".join(repr(v)[:40] for v in (lon, lat))
+        raise ValidationError(FieldProblem(field, f"coordinates {shown} are not numbers")) \
+            from None
     if not (np.isfinite(lon_f) and np.isfinite(lat_f)):
         raise ValidationError(FieldProblem(field, "coordinates must be finite numbers"))
     if not -90 <= lat_f <= 90:

@@ -13,7 +13,14 @@ from decimal import Decimal, InvalidOperation
 from .activities import check_activity
 from .errors import FieldProblem, ValidationError
 from .geometry import check_lonlat
-from .rooms import ROOM_STATUSES, default_room, is_divisible, offers_nothing
+from .rooms import (
+    MAX_ROOMS,
+    ROOM_STATUSES,
+    default_room,
+    is_divisible,
+    offers_nothing,
+    room_misfits,
+)
 from .schedule import parse_weekly_hours
 from .scoring import CRITERIA
 from .vocabulary import (
@@ -30,6 +37,8 @@ from .vocabulary import (
 
 MAX_FLOOR_AREA_M2 = 100_000
 MAX_DIVISIBLE_ROOMS = 1_000
+# Below what a Numeric(14, 2) column holds, and beyond any rent or budget.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 class _Collector:
@@ -72,11 +81,16 @@ def _text(max_len: int):
 
 def _number(lo: float, hi: float, integer: bool = False):
     def check(field, value):
+        # bool is an int to Python, but a checkbox is no floor area.
+        if isinstance(value, bool):
+            raise ValidationError(FieldProblem(field, f"{value!r} is not a number"))
         try:
             n = int(value) if integer else float(value)
-        except (TypeError, ValueError):
-            raise ValidationError(FieldProblem(field, f"{value!r} is not a number")) from None
-        if integer and float(value) != n:
+            whole = not integer or float(value) == n
+        except (TypeError, ValueError, OverflowError):
+            raise ValidationError(FieldProblem(field, f"{value!r:.40} is not a number "
+                                                      f"in {lo:g}..{hi:g}")) from None
+        if not whole:
             raise ValidationError(FieldProblem(field, f"{value!r} is not a whole number"))
         if not lo <= n <= hi:
             raise ValidationError(FieldProblem(field, f"{n} is outside {lo:g}..{hi:g}"))
@@ -96,12 +110,16 @@ def _name(max_len: int):
 
 
 def _money(field, value):
+    if isinstance(value, bool | list | dict):
+        raise ValidationError(FieldProblem(field, f"{value!r:.40} is not an amount"))
     try:
         amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ValidationError(FieldProblem(field, f"{value!r} is not an amount")) from None
-    if amount < 0 or not amount.is_finite():
+    except (InvalidOperation, ValueError):
+        raise ValidationError(FieldProblem(field, f"{value!r:.40} is not an amount")) from None
+    if not amount.is_finite() or amount < 0:
         raise ValidationError(FieldProblem(field, "must be zero or more"))
+    if amount >= MAX_AMOUNT:
+        raise ValidationError(FieldProblem(field, f"must be below {MAX_AMOUNT:,}"))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -115,16 +133,30 @@ def _date(field, value):
         raise ValidationError(FieldProblem(field, problem)) from None
 
 
+def _strings(field, value) -> list[str]:
+    """A code list as text ("a, b") or a list of strings; anything else is named."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",")]
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ValidationError(FieldProblem(field, "must be a list of codes"))
+
+
 def _codes(field, value, vocabulary):
-    return check_codes(field, value, vocabulary)
+    return check_codes(field, [c for c in _strings(field, value) if c], vocabulary)
 
 
 def _activities(field, value):
-    codes = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
-    return sorted({check_activity(field, c) for c in codes if c})
+    return sorted({check_activity(field, c.strip()) for c in _strings(field, value) if c})
 
 
 def _hours(field, value):
+    shaped = isinstance(value, str) or (isinstance(value, dict) and all(
+        isinstance(r, list | tuple) and all(isinstance(x, str) for x in r)
+        for r in value.values()))
+    if not shaped:
+        raise ValidationError(FieldProblem(field, "must be text like 'mon-fri 09:00-18:00' "
+                                                  "or map days to lists of ranges"))
     return parse_weekly_hours(value, field)
 
 
@@ -136,6 +168,8 @@ def _currency(field, value):
 
 
 def _choice(field, value, choices):
+    if not isinstance(value, str):
+        raise ValidationError(FieldProblem(field, f"must be one of {', '.join(choices)}"))
     return check_choice(field, value, choices)
 
 
@@ -262,6 +296,8 @@ def clean_rooms(values, *, floor_level_default: int = 0, field: str = "rooms") -
     """
     if not isinstance(values, list | tuple):
         raise ValidationError(FieldProblem(field, "must be a list of rooms"))
+    if len(values) > MAX_ROOMS:
+        raise ValidationError(FieldProblem(field, f"a place has at most {MAX_ROOMS} rooms"))
     rooms, problems = [], []
     for i, value in enumerate(values):
         if not isinstance(value, Mapping):
@@ -306,6 +342,9 @@ def clean_place(data: Mapping, default_currency: str = "KRW") -> tuple[dict, lis
             rooms = clean_rooms(raw, floor_level_default=level)
         except ValidationError as exc:
             problems += exc.problems
+        if place is not None and not problems:
+            for i, room in enumerate(rooms):
+                problems += room_misfits(place, room, f"rooms[{i}].")
         if place is not None and not problems:
             if not rooms and not is_divisible(place):
                 problems.append(FieldProblem("rooms", "a place needs at least one room, or a "

@@ -12,8 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+from .errors import FieldProblem
+
 ROOM_STATUSES = ("listed", "paused")
 WHOLE_SPACE = "Whole space"
+MAX_ROOMS = 200  # per place; a place with more is a campus, to be listed as several places
+MAX_POSITION = 10_000
 # Facts a room may leave to its place; the cost ones travel together (see effective_room).
 INHERITED = ("accessibility", "amenities", "allowed_uses", "weekly_hours", "cost_kind",
              "cost_amount", "currency")
@@ -94,3 +98,15 @@ def offers_nothing(place_status: str, divisible: bool, room_statuses: Iterable[s
     (True, False)
     """
     return place_status == "listed" and not divisible and "listed" not in set(room_statuses)
+
+
+def room_misfits(place: Mapping, room: Mapping, prefix: str = "") -> list[FieldProblem]:
+    """What of ``room`` is bigger than its place: floor area, capacity; each named with
+    ``prefix`` (as ``rooms[1].``).
+
+    >>> [p.field for p in room_misfits({"floor_area_m2": 50, "capacity": 20},
+    ...                                {"floor_area_m2": 80, "capacity": 20}, "rooms[0].")]
+    ['rooms[0].floor_area_m2']
+    """
+    return [FieldProblem(f"{prefix}{f}", f"{room[f]:g} is more than the place's {place[f]:g}")
+            for f in ("floor_area_m2", "capacity") if room[f] > place[f]]

@@ -11,6 +11,8 @@ rooms its whole-space room, or is refused when the owner must say which room to 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import DateTime as SqlDateTime
@@ -20,7 +22,16 @@ from ..db.base import utcnow
 from ..db.models import Room, Space, User
 from ..domain.errors import FieldProblem, NotFound, ValidationError
 from ..domain.listing import clean_room
-from ..domain.rooms import INHERITED, WHOLE_SPACE, default_room, is_divisible, offers_nothing
+from ..domain.rooms import (
+    INHERITED,
+    MAX_POSITION,
+    MAX_ROOMS,
+    WHOLE_SPACE,
+    default_room,
+    is_divisible,
+    offers_nothing,
+    room_misfits,
+)
 from ..extensions import db
 from . import versioning
 from .audit import record
@@ -85,17 +96,22 @@ def list_rooms(place_id: int, actor: User | None = None) -> list[RoomView]:
 
 def add_room(actor: User | None, place_id: int, data: dict) -> RoomView:
     """The place's owner (or an admin) adds a room; it goes last unless given a position."""
-    place = require_record_owner(actor, "owner", Space, place_id, "owner_id", "place")
-    cleaned = clean_room(data, floor_level_default=place.floor_level)
-    if cleaned["position"] is None:
-        last = db.session.scalar(select(func.max(Room.position)).where(Room.space_id == place.id))
-        cleaned["position"] = 0 if last is None else last + 1
-    room = Room(space_id=place.id, **cleaned)
-    db.session.add(room)
-    _touch(place)
-    db.session.flush()
-    record(actor, "create", room, after=_snapshot(room))
-    db.session.commit()
+    with locked_write() as version:
+        place = require_record_owner(actor, "owner", Space, place_id, "owner_id", "place")
+        db.session.refresh(place)
+        cleaned = clean_room(data, floor_level_default=place.floor_level)
+        _fits(place, cleaned)
+        count, last = db.session.execute(select(func.count(Room.id), func.max(Room.position))
+                                         .where(Room.space_id == place.id)).one()
+        if count >= MAX_ROOMS:
+            raise ValidationError(FieldProblem("rooms", f"a place has at most {MAX_ROOMS} rooms"))
+        if cleaned["position"] is None:
+            cleaned["position"] = 0 if last is None else min(last + 1, MAX_POSITION)
+        room = Room(space_id=place.id, **cleaned)
+        db.session.add(room)
+        place.row_version = version
+        db.session.flush()
+        record(actor, "create", room, after=_snapshot(room))
     return room_view(room)
 
 
@@ -105,29 +121,52 @@ def update_room(actor: User | None, room_id: int, changes: dict) -> RoomView:
     Clearing ``cost_kind`` clears the room's own amount and currency with it: the room then
     costs what its place costs.
     """
-    room, place = _own_room(actor, room_id)
-    merged = {f: getattr(room, f) for f in _EDITABLE} | dict(changes)
-    if "cost_kind" in changes and changes["cost_kind"] in (None, ""):
-        for field in ("cost_amount", "currency"):
-            if field not in changes:
-                merged[field] = None
-    cleaned = clean_room(merged, floor_level_default=place.floor_level)
-    if cleaned["position"] is None:
-        cleaned["position"] = room.position
-    _keep_on_offer(place, room, cleaned["status"])
-    return _change(actor, room, place, cleaned, "update")
+    with locked_write() as version:
+        room, place = _own_room(actor, room_id)
+        # The stored position is checked only when the owner sends one.
+        merged = {f: getattr(room, f) for f in _EDITABLE if f != "position"} | dict(changes)
+        if "cost_kind" in changes and changes["cost_kind"] in (None, ""):
+            for field in ("cost_amount", "currency"):
+                if field not in changes:
+                    merged[field] = None
+        cleaned = clean_room(merged, floor_level_default=place.floor_level)
+        if cleaned["position"] is None:
+            cleaned["position"] = room.position
+        _fits(place, cleaned)
+        _keep_on_offer(place, room, cleaned["status"])
+        return _change(actor, room, place, cleaned, "update", version)
 
 
 def pause_room(actor: User | None, room_id: int) -> RoomView:
     """Take a room off offer (its place's last listed room only with the place)."""
-    room, place = _own_room(actor, room_id)
-    _keep_on_offer(place, room, "paused")
-    return _change(actor, room, place, {"status": "paused"}, "pause")
+    with locked_write() as version:
+        room, place = _own_room(actor, room_id)
+        _keep_on_offer(place, room, "paused")
+        return _change(actor, room, place, {"status": "paused"}, "pause", version)
 
 
 def resume_room(actor: User | None, room_id: int) -> RoomView:
-    room, place = _own_room(actor, room_id)
-    return _change(actor, room, place, {"status": "listed"}, "resume")
+    with locked_write() as version:
+        room, place = _own_room(actor, room_id)
+        return _change(actor, room, place, {"status": "listed"}, "resume", version)
+
+
+@contextmanager
+def locked_write() -> Iterator[int]:
+    """A write to a place or its rooms, checked and stored under the catalogue lock.
+
+    Bumping the catalogue version first (an UPDATE of its one row) makes concurrent writers
+    wait for each other on PostgreSQL, and takes SQLite's write lock, so the checks made
+    inside see every earlier write: two owners cannot each pause "the other" last listed
+    room. Load the place and its rooms afresh inside. Commits at the end; any error rolls
+    everything back, the version with it. Yields the version to stamp the place with.
+    """
+    try:
+        yield versioning.bump()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def add_missing_rooms(city_id: int | None = None) -> int:
@@ -168,17 +207,26 @@ def plan_place_edit(place: Space, edited: dict) -> list[Step]:
     """What an edit of ``place`` (cleaned values, not yet applied) does to its rooms.
 
     Raises ValidationError, before anything changes, when the owner must first say which
-    room to list. The whole-space room (a single room the size of its place) follows the
-    place's floor area, capacity and floor level.
+    room to list, or when the place would shrink below one of its rooms. The automatic
+    whole-space room (the only room, still named WHOLE_SPACE and the size of its place)
+    follows the place's floor area, capacity and floor level; a room the owner named or
+    sized, or one of several, is the owner's. Call under ``locked_write``.
     """
     rooms = list(db.session.scalars(select(Room).where(Room.space_id == place.id)
-                                    .order_by(Room.position, Room.id)))
+                                    .order_by(Room.position, Room.id)
+                                    .execution_options(populate_existing=True)))
     steps: list[Step] = []
-    if len(rooms) == 1:
+    follows = len(rooms) == 1 and _is_whole_space(rooms[0], place)
+    if follows:
         size = {f: edited[f] for f in _SIZE}
-        if ({f: getattr(rooms[0], f) for f in _SIZE} == {f: getattr(place, f) for f in _SIZE}
-                and any(getattr(rooms[0], f) != v for f, v in size.items())):
+        if any(getattr(rooms[0], f) != v for f, v in size.items()):
             steps.append(("update", rooms[0], size))
+    else:
+        misfits = {p.field: p for r in rooms for p in room_misfits(edited, _sizes(r))}
+        if misfits:
+            raise ValidationError([FieldProblem(f, "one of the place's rooms is bigger: "
+                                                   "shrink or remove it first")
+                                   for f in misfits])
     divisible = is_divisible(edited)
     if not rooms and not divisible:
         steps.append(("create", None, default_room(edited)))
@@ -208,12 +256,30 @@ def apply_place_edit(actor: User, place: Space, steps: list[Step]) -> None:
 # --- helpers ----------------------------------------------------------------------------------
 
 def _own_room(actor: User | None, room_id: int) -> tuple[Room, Space]:
+    """The room and its place as stored now (call under ``locked_write``)."""
     require_role(actor, "owner")
-    room = db.session.get(Room, room_id)
+    room = db.session.get(Room, room_id, populate_existing=True)
     if room is None:
         raise NotFound(f"No room {room_id}.")
     place = require_record_owner(actor, "owner", Space, room.space_id, "owner_id", "place")
+    db.session.refresh(place)
     return room, place
+
+
+def _is_whole_space(room: Room, place: Space) -> bool:
+    """Still the room the place got automatically: named so, and as big as the place."""
+    return room.name == WHOLE_SPACE and all(getattr(room, f) == getattr(place, f)
+                                            for f in _SIZE)
+
+
+def _sizes(room: Room) -> dict:
+    return {f: getattr(room, f) for f in _SIZE}
+
+
+def _fits(place: Space, room: dict) -> None:
+    problems = room_misfits({f: getattr(place, f) for f in _SIZE}, room)
+    if problems:
+        raise ValidationError(problems)
 
 
 def _keep_on_offer(place: Space, room: Room, status: str) -> None:
@@ -227,19 +293,15 @@ def _keep_on_offer(place: Space, room: Room, status: str) -> None:
                       "or list another room first"))
 
 
-def _change(actor: User, room: Room, place: Space, values: dict, action: str) -> RoomView:
+def _change(actor: User, room: Room, place: Space, values: dict, action: str,
+            version: int) -> RoomView:
     before = _snapshot(room)
     for key, value in values.items():
         setattr(room, key, value)
-    _touch(place)
+    place.row_version = version
     db.session.flush()
     record(actor, action, room, before=before, after=_snapshot(room))
-    db.session.commit()
     return room_view(room)
-
-
-def _touch(place: Space) -> None:
-    place.row_version = versioning.bump()
 
 
 def _snapshot(room: Room) -> dict:

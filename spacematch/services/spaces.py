@@ -44,23 +44,26 @@ def create_space(actor: User | None, data: dict) -> Space:
 
 def update_space(actor: User | None, space_id: int, changes: dict) -> Space:
     """The owner (or an admin) edits a space; nothing changes unless all of it is valid."""
-    space = require_record_owner(actor, "owner", Space, space_id, "owner_id", "space")
-    before = _snapshot(space)
-    here = to_shape(space.location)
-    merged = {c: getattr(space, c) for c in _EDITABLE} | {"lon": here.x, "lat": here.y} | changes
-    cleaned = clean_space(merged, default_currency=space.currency)
-    lon, lat = cleaned.pop("lon"), cleaned.pop("lat")
-    area = locate_area(lon, lat)
-    room_steps = rooms.plan_place_edit(space, cleaned)
-    for key, value in cleaned.items():
-        setattr(space, key, value)
-    space.location = from_shape(shapely.Point(lon, lat), srid=4326)
-    space.area_id, space.city_id = area.id, area.city_id
-    space.row_version = versioning.bump()
-    db.session.flush()
-    record(actor, "update", space, before=before, after=_snapshot(space))
-    rooms.apply_place_edit(actor, space, room_steps)
-    db.session.commit()
+    # Under the lock, so the rooms checked are the rooms stored (services.rooms).
+    with rooms.locked_write() as version:
+        space = require_record_owner(actor, "owner", Space, space_id, "owner_id", "space")
+        db.session.refresh(space)
+        before = _snapshot(space)
+        here = to_shape(space.location)
+        merged = ({c: getattr(space, c) for c in _EDITABLE} | {"lon": here.x, "lat": here.y}
+                  | changes)
+        cleaned = clean_space(merged, default_currency=space.currency)
+        lon, lat = cleaned.pop("lon"), cleaned.pop("lat")
+        area = locate_area(lon, lat)
+        room_steps = rooms.plan_place_edit(space, cleaned)
+        for key, value in cleaned.items():
+            setattr(space, key, value)
+        space.location = from_shape(shapely.Point(lon, lat), srid=4326)
+        space.area_id, space.city_id = area.id, area.city_id
+        space.row_version = version
+        db.session.flush()
+        record(actor, "update", space, before=before, after=_snapshot(space))
+        rooms.apply_place_edit(actor, space, room_steps)
     return space
 
 

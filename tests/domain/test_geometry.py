@@ -84,3 +84,14 @@ def test_repair_keeps_area_of_bow_tie_parts():
     fixed = to_multipolygon(repair(bow))
     assert fixed.is_valid and fixed.geom_type == "MultiPolygon"
     assert fixed.area == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("lon,lat,says", [
+    (126.97, 10**400, "far outside"), (True, 37.5, "not true/false"),
+    ("x" * 5000, 37.5, "are not numbers")])
+def test_absurd_coordinates_are_named_without_echoing_them(lon, lat, says):
+    with pytest.raises(ValidationError) as err:
+        check_lonlat(lon, lat)
+    (problem,) = err.value.problems
+    assert problem.field == "location" and says in problem.problem
+    assert len(problem.problem) < 200

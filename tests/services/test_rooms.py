@@ -219,3 +219,63 @@ def test_places_stored_in_bulk_get_their_whole_room(seoul_app):
         assert room.name.strip() and room.amenities is None and room.created_at is not None
         assert _room_count(divisible) == 0 and _room_count(with_rooms) == 2
         assert add_missing_rooms() == 0
+
+
+def test_a_room_fits_in_its_place(seoul_app):
+    with seoul_app.app_context():
+        owner = _user("owner")
+        place = _place(owner, floor_area_m2=50, capacity=20)
+        with pytest.raises(ValidationError) as err:
+            add_room(owner, place, {**HALL, "floor_area_m2": 100_000, "capacity": 100_000})
+        assert {p.field for p in err.value.problems} == {"floor_area_m2", "capacity"}
+        assert _room_count(place) == 1
+        room = add_room(owner, place, {**HALL, "floor_area_m2": 50, "capacity": 20})
+        with pytest.raises(ValidationError) as err:
+            update_room(owner, room.id, {"capacity": 21})
+        assert [p.field for p in err.value.problems] == ["capacity"]
+        assert db.session.get(Room, room.id).capacity == 20
+        with pytest.raises(ValidationError) as err:
+            create_space(owner, {**CENTRE, "floor_area_m2": 50, "rooms": [HALL]})
+        assert [p.field for p in err.value.problems] == ["rooms[0].floor_area_m2"]
+
+
+def test_a_place_has_at_most_so_many_rooms(seoul_app):
+    from spacematch.domain.rooms import MAX_ROOMS
+
+    with seoul_app.app_context():
+        owner = _user("owner")
+        place = _place(owner, rooms=[{**HALL, "name": f"{i}"} for i in range(MAX_ROOMS - 1)])
+        add_room(owner, place, HALL)
+        with pytest.raises(ValidationError) as err:
+            add_room(owner, place, HALL)
+        assert [p.field for p in err.value.problems] == ["rooms"]
+        assert _room_count(place) == MAX_ROOMS
+
+
+def test_rooms_added_after_the_last_position_stay_editable(seoul_app):
+    with seoul_app.app_context():
+        owner = _user("owner")
+        place = _place(owner)
+        add_room(owner, place, {**HALL, "position": 10_000})
+        later = add_room(owner, place, HALL)
+        assert later.position == 10_000
+        assert update_room(owner, later.id, {"capacity": 5}).capacity == 5
+        # A stored position the form would refuse does not block edits of other fields.
+        db.session.get(Room, later.id).position = 20_000
+        db.session.commit()
+        assert update_room(owner, later.id, {"capacity": 6}).position == 20_000
+        with pytest.raises(ValidationError) as err:
+            update_room(owner, later.id, {"position": 20_001})
+        assert [p.field for p in err.value.problems] == ["position"]
+
+
+def test_a_refused_room_write_moves_nothing(seoul_app):
+    with seoul_app.app_context():
+        owner = _user("owner")
+        place = _place(owner, rooms=[HALL])
+        [hall] = list_rooms(place, owner)
+        version, events = versioning.current(), len(_room_events())
+        with pytest.raises(ValidationError):
+            pause_room(owner, hall.id)
+        assert (versioning.current(), len(_room_events())) == (version, events)
+        assert db.session.get(Room, hall.id).status == "listed"

@@ -200,3 +200,38 @@ def test_the_whole_room_follows_the_size_of_its_place(seoul_app):
         add_room(owner, other.id, HALL)
         update_space(owner, other.id, {"capacity": 90})
         assert [r.capacity for r in _rooms(other.id)] == [60, 40]
+
+
+def test_a_place_cannot_shrink_below_its_rooms(seoul_app):
+    from spacematch.services.rooms import add_room
+
+    with seoul_app.app_context():
+        owner = _user("owner")
+        space = create_space(owner, ROOM)
+        add_room(owner, space.id, {**HALL, "floor_area_m2": 100, "capacity": 50})
+        with pytest.raises(ValidationError) as err:
+            update_space(owner, space.id, {"floor_area_m2": 90, "capacity": 40})
+        assert {p.field for p in err.value.problems} == {"floor_area_m2", "capacity"}
+        db.session.rollback()
+        assert db.session.get(Space, space.id).floor_area_m2 == 120
+        # The whole-space room shrinks with its place.
+        whole = create_space(owner, ROOM)
+        update_space(owner, whole.id, {"floor_area_m2": 90, "capacity": 40})
+        [room] = _rooms(whole.id)
+        assert (room.floor_area_m2, room.capacity) == (90, 40)
+
+
+def test_only_the_automatic_whole_space_room_follows_its_place(seoul_app):
+    with seoul_app.app_context():
+        owner = _user("owner")
+        named = create_space(owner, {**ROOM, "rooms": [
+            {"name": "강당", "floor_area_m2": 120, "capacity": 60}]})
+        update_space(owner, named.id, {"floor_area_m2": 200, "capacity": 90})
+        [room] = _rooms(named.id)
+        assert (room.name, room.floor_area_m2, room.capacity) == ("강당", 120, 60)
+        two = create_space(owner, {**ROOM, "rooms": [
+            {"name": "Whole space", "floor_area_m2": 120, "capacity": 60},
+            {"name": "주방", "floor_area_m2": 30, "capacity": 12}]})
+        update_space(owner, two.id, {"floor_area_m2": 200, "capacity": 90, "floor_level": 2})
+        assert [(r.floor_area_m2, r.capacity, r.floor_level) for r in _rooms(two.id)] == [
+            (120, 60, 0), (30, 12, 0)]
