@@ -11,8 +11,6 @@ rooms its whole-space room, or is refused when the owner must say which room to 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import DateTime as SqlDateTime
@@ -96,7 +94,7 @@ def list_rooms(place_id: int, actor: User | None = None) -> list[RoomView]:
 
 def add_room(actor: User | None, place_id: int, data: dict) -> RoomView:
     """The place's owner (or an admin) adds a room; it goes last unless given a position."""
-    with locked_write() as version:
+    with versioning.locked_write() as version:
         place = require_record_owner(actor, "owner", Space, place_id, "owner_id", "place")
         db.session.refresh(place)
         cleaned = clean_room(data, floor_level_default=place.floor_level)
@@ -121,7 +119,7 @@ def update_room(actor: User | None, room_id: int, changes: dict) -> RoomView:
     Clearing ``cost_kind`` clears the room's own amount and currency with it: the room then
     costs what its place costs.
     """
-    with locked_write() as version:
+    with versioning.locked_write() as version:
         room, place = _own_room(actor, room_id)
         # The stored position is checked only when the owner sends one.
         merged = {f: getattr(room, f) for f in _EDITABLE if f != "position"} | dict(changes)
@@ -139,34 +137,16 @@ def update_room(actor: User | None, room_id: int, changes: dict) -> RoomView:
 
 def pause_room(actor: User | None, room_id: int) -> RoomView:
     """Take a room off offer (its place's last listed room only with the place)."""
-    with locked_write() as version:
+    with versioning.locked_write() as version:
         room, place = _own_room(actor, room_id)
         _keep_on_offer(place, room, "paused")
         return _change(actor, room, place, {"status": "paused"}, "pause", version)
 
 
 def resume_room(actor: User | None, room_id: int) -> RoomView:
-    with locked_write() as version:
+    with versioning.locked_write() as version:
         room, place = _own_room(actor, room_id)
         return _change(actor, room, place, {"status": "listed"}, "resume", version)
-
-
-@contextmanager
-def locked_write() -> Iterator[int]:
-    """A write to a place or its rooms, checked and stored under the catalogue lock.
-
-    Bumping the catalogue version first (an UPDATE of its one row) makes concurrent writers
-    wait for each other on PostgreSQL, and takes SQLite's write lock, so the checks made
-    inside see every earlier write: two owners cannot each pause "the other" last listed
-    room. Load the place and its rooms afresh inside. Commits at the end; any error rolls
-    everything back, the version with it. Yields the version to stamp the place with.
-    """
-    try:
-        yield versioning.bump()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 def add_missing_rooms(city_id: int | None = None) -> int:
@@ -210,7 +190,7 @@ def plan_place_edit(place: Space, edited: dict) -> list[Step]:
     room to list, or when the place would shrink below one of its rooms. The automatic
     whole-space room (the only room, still named WHOLE_SPACE and the size of its place)
     follows the place's floor area, capacity and floor level; a room the owner named or
-    sized, or one of several, is the owner's. Call under ``locked_write``.
+    sized, or one of several, is the owner's. Call under ``versioning.locked_write``.
     """
     rooms = list(db.session.scalars(select(Room).where(Room.space_id == place.id)
                                     .order_by(Room.position, Room.id)
@@ -256,7 +236,7 @@ def apply_place_edit(actor: User, place: Space, steps: list[Step]) -> None:
 # --- helpers ----------------------------------------------------------------------------------
 
 def _own_room(actor: User | None, room_id: int) -> tuple[Room, Space]:
-    """The room and its place as stored now (call under ``locked_write``)."""
+    """The room and its place as stored now (call under ``versioning.locked_write``)."""
     require_role(actor, "owner")
     room = db.session.get(Room, room_id, populate_existing=True)
     if room is None:

@@ -45,7 +45,7 @@ def create_space(actor: User | None, data: dict) -> Space:
 def update_space(actor: User | None, space_id: int, changes: dict) -> Space:
     """The owner (or an admin) edits a space; nothing changes unless all of it is valid."""
     # Under the lock, so the rooms checked are the rooms stored (services.rooms).
-    with rooms.locked_write() as version:
+    with versioning.locked_write() as version:
         space = require_record_owner(actor, "owner", Space, space_id, "owner_id", "space")
         db.session.refresh(space)
         before = _snapshot(space)

@@ -8,6 +8,9 @@ that sees version v has therefore seen every change stamped ≤ v.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import select, update
 
 from ..db.models import CatalogueState
@@ -23,3 +26,21 @@ def bump() -> int:
 
 def current() -> int:
     return db.session.scalar(select(CatalogueState.version).where(CatalogueState.id == 1)) or 0
+
+
+@contextmanager
+def locked_write() -> Iterator[int]:
+    """A write to places or rooms, checked and stored under the catalogue lock.
+
+    Bumping the catalogue version first (an UPDATE of its one row) makes concurrent writers
+    wait for each other on PostgreSQL, and takes SQLite's write lock, so the checks made
+    inside see every earlier write: two owners cannot each pause "the other" last listed
+    room. Load the place and its rooms afresh inside. Commits at the end; any error rolls
+    everything back, the version with it. Yields the version to stamp the place with.
+    """
+    try:
+        yield bump()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
