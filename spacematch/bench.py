@@ -1,17 +1,21 @@
 """Benchmark of the matching engine: ``python -m spacematch.bench`` prints one JSON object.
 
-It generates N spaces and M projects over a Seoul-sized area (EPSG:5179, 60 % clustered
-around 25 centres) and measures, on the same data in the same run:
+It generates N rooms and M projects over a Seoul-sized area (EPSG:5179, 60 % clustered
+around 25 centres); about one place in ten is a building of 2 to 12 rooms, the others have
+one. Rooms are the rows the engine scores; a ranking lists places, each by its best room.
+It measures, on the same data in the same run:
 
-- index build time and memory; top-20 latency (p50/p95) per project at each N;
-- a batch of projects over N spaces; district-wide pairing with time-sharing;
-- the same top-20 as one PostGIS statement (GiST index, ST_DWithin plus filters, ORDER BY
-  score LIMIT 20) when PostGIS is reachable, and as a plain GeoPandas filter-and-sort,
-  each as a ratio to the engine, checking that every method returns the same ranked list.
+- index build time and memory; top-20 places latency (p50/p95) per project at each N;
+- a batch of projects over N rooms; district-wide pairing of projects with rooms, with
+  time-sharing (candidates: each project's best 20 places, up to 3 rooms of each);
+- the same top-20 places as one PostGIS statement (GiST index, ST_DWithin plus filters,
+  the best room per place by DISTINCT ON, ORDER BY score LIMIT 20) when PostGIS is
+  reachable, and as a plain GeoPandas filter-and-sort, each as a ratio to the engine,
+  checking that every method returns the same ranked list of (place, score).
 
-Targets (2-core machine): p50 ≤ 2 ms and p95 ≤ 10 ms at N = 1,000,000; 10,000 projects over
-100,000 spaces ≤ 5 s; ≥ 20× faster than PostGIS at N = 1,000,000; pairing 2,000 projects ×
-20,000 spaces ≤ 10 s. ``--quick`` runs tiny sizes (used by the test suite).
+Targets (2-core machine): p50 ≤ 2 ms and p95 ≤ 10 ms at N = 1,000,000 rooms; 10,000 projects
+over 100,000 rooms ≤ 5 s; ≥ 20× faster than PostGIS at N = 1,000,000; pairing 2,000 projects
+× 20,000 rooms ≤ 10 s. ``--quick`` runs tiny sizes (used by the test suite).
 """
 
 from __future__ import annotations
@@ -52,15 +56,26 @@ def _time_each(fn, items) -> tuple[list, list[float]]:
     return out, times
 
 
+# the index's own arrays besides the table's columns (band order, masks, key look-ups)
+INDEX_ARRAYS = ("band", "band_start", "live", "by_id", "sorted_ids", "by_place",
+                "sorted_places", "area_rows", "area_start")
+
+
 def _index_bytes(index: SpaceIndex) -> int:
     cols = sum(getattr(index.table, c).nbytes for c in ARRAY_COLUMNS)
-    return cols + index.band.nbytes + index.live.nbytes + index.area_rows.nbytes
+    return cols + sum(getattr(index, a).nbytes for a in INDEX_ARRAYS)
+
+
+def _sizes(table) -> dict:
+    """How many rows (rooms) and places a generated table has."""
+    return {"rows": len(table), "places": int(len(np.unique(table.place)))}
 
 
 def same_ranking(a: list[tuple[int, float]], b: list[tuple[int, float]]) -> bool:
-    """The same ranked list, allowing only reorderings among scores tied within TOLERANCE.
+    """The same ranked list of (place, score), allowing only reorderings among scores tied
+    within TOLERANCE.
 
-    Ranks must carry equal scores, a space in both lists must have one score, and a space in
+    Ranks must carry equal scores, a place in both lists must have one score, and a place in
     only one list must tie with the last score (a tie at the cut-off).
     """
     if [i for i, _ in a] == [i for i, _ in b]:
@@ -83,7 +98,8 @@ def geopandas_frame(index: SpaceIndex):
     t = index.table
     live = np.flatnonzero(index.live)
     return gpd.GeoDataFrame(
-        {"id": t.id[live], "floor_m2": t.floor_m2[live], "capacity": t.capacity[live],
+        {"id": t.id[live], "place": t.place[live], "floor_m2": t.floor_m2[live],
+         "capacity": t.capacity[live],
          "floor_level": t.floor_level[live], "access": t.access[live].astype(np.int64),
          "amenities": t.amenities[live].astype(np.int64), "uses": t.uses[live].astype(np.int64),
          "date_from": t.date_from[live], "date_to": t.date_to[live],
@@ -100,11 +116,11 @@ def engine_weights(index: SpaceIndex, needs) -> np.ndarray:
 
 
 def geopandas_top(gdf, needs, need_by_area, w, k=20) -> list[tuple[int, float]]:
+    """The best ``k`` places as (place, score), each by its best passing room."""
     import shapely
 
     d = gdf.geometry.distance(shapely.Point(needs.x, needs.y)).to_numpy()
-    tol = needs.area_tolerance
-    lo_edge, hi_edge = needs.area_min * (1 - tol), needs.area_max * (1 + tol)
+    lo_edge, hi_edge = needs.area_edges
     m2 = gdf["floor_m2"].to_numpy()
     access = gdf["access"].to_numpy()
     kind, amount = gdf["cost_kind"].to_numpy(), gdf["cost_amount"].to_numpy()
@@ -122,10 +138,13 @@ def geopandas_top(gdf, needs, need_by_area, w, k=20) -> list[tuple[int, float]]:
           & (cost <= needs.budget_monthly + 1e-6)
           & ((uses == 0) | ((uses & needs.use_bit) != 0))
           & ((amen & needs.amenity_bits) == needs.amenity_bits))
-    sub = gdf.loc[ok, ["id"]].copy()
+    sub = gdf.loc[ok, ["id", "place"]].copy()
     m2, dd, c, ov, am = m2[ok], d[ok], cost[ok], overlap[ok], amen[ok]
+    # too small: linear to 0 at the low edge; too big: falls with log(excess) to 0 at the
+    # high edge (the high edge passes, scoring 0)
     below = np.clip((m2 - lo_edge) / max(needs.area_min - lo_edge, 1e-9), 0, 1)
-    above = np.clip((hi_edge - m2) / max(hi_edge - needs.area_max, 1e-9), 0, 1)
+    log_span = np.log(hi_edge / needs.area_max) if hi_edge > needs.area_max else 1e-9
+    above = np.clip(1 - np.log(m2 / needs.area_max) / log_span, 0, 1)
     crit = np.column_stack([
         np.where(m2 < needs.area_min, below, np.where(m2 > needs.area_max, above, 1.0)),
         np.exp(-dd / (needs.max_distance_m / 2)),
@@ -139,15 +158,18 @@ def geopandas_top(gdf, needs, need_by_area, w, k=20) -> list[tuple[int, float]]:
         need_by_area[gdf["area"].to_numpy()[ok]],
     ])
     sub["score"] = crit @ w
-    top = sub.sort_values(["score", "id"], ascending=[False, True]).head(k)
-    return list(zip(top["id"].astype(int).tolist(), top["score"].tolist(), strict=True))
+    # a place's first row in (score desc, place) order is its best room, and the places'
+    # first rows come in ranking order
+    best = sub.sort_values(["score", "place"], ascending=[False, True]
+                           ).drop_duplicates("place").head(k)
+    return list(zip(best["place"].astype(int).tolist(), best["score"].tolist(), strict=True))
 
 
 # -- PostGIS: one SQL statement per project ----------------------------------------------------
 PG_TABLE = "bench_space"
 PG_SQL = """
 WITH c AS (
-  SELECT id, floor_m2, subway_m, bus_m, amenities, need,
+  SELECT id, place, floor_m2, subway_m, bus_m, amenities, need,
          ST_Distance(geom, ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 5179)) AS d,
          CASE cost_kind WHEN 2 THEN cost_amount * %(hpm)s WHEN 1 THEN cost_amount ELSE 0 END
            AS cost,
@@ -164,12 +186,13 @@ WITH c AS (
     AND (uses = 0 OR (uses & %(use)s) <> 0)
     AND (amenities & %(amen)s) = %(amen)s
 )
-SELECT id, score FROM (
-  SELECT id,
+SELECT place, score FROM (
+ SELECT DISTINCT ON (place) place, id, score FROM (
+  SELECT place, id,
     %(w0)s * CASE WHEN floor_m2 < %(lo)s
                     THEN LEAST(GREATEST((floor_m2 - %(lo_edge)s) / %(lo_span)s, 0), 1)
                   WHEN floor_m2 > %(hi)s
-                    THEN LEAST(GREATEST((%(hi_edge)s - floor_m2) / %(hi_span)s, 0), 1)
+                    THEN LEAST(GREATEST(1 - ln(floor_m2 / %(hi)s) / %(hi_log_span)s, 0), 1)
                   ELSE 1 END
     + %(w1)s * exp(-d / %(dscale)s)
     + %(w2)s * (0.6 * exp(-subway_m / 800.0) + 0.4 * exp(-bus_m / 400.0))
@@ -181,7 +204,8 @@ SELECT id, score FROM (
                     ELSE 1 END
     + %(w6)s * need[%(needcol)s] AS score
   FROM c WHERE ov > 0 AND cost <= %(budget)s + 1e-6
-) s ORDER BY score DESC, id LIMIT %(k)s
+ ) s ORDER BY place, score DESC, id
+) b ORDER BY score DESC, place LIMIT %(k)s
 """
 
 
@@ -199,7 +223,7 @@ def postgis_load(url: str, index: SpaceIndex, need_cols: list[np.ndarray]) -> di
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"DROP TABLE IF EXISTS {PG_TABLE}")
         conn.execute(f"""CREATE UNLOGGED TABLE {PG_TABLE} (
-            id bigint, geom geometry(Point, 5179), floor_m2 float8, capacity int,
+            id bigint, place bigint, geom geometry(Point, 5179), floor_m2 float8, capacity int,
             floor_level int, access int, amenities int, uses bigint, date_from int, date_to int,
             s0 bigint, s1 bigint, s2 bigint, s3 bigint, s4 bigint, s5 bigint,
             cost_kind int, cost_amount float8, subway_m float8, bus_m float8, need float8[])""")
@@ -208,8 +232,8 @@ def postgis_load(url: str, index: SpaceIndex, need_cols: list[np.ndarray]) -> di
         for j, i in enumerate(live):
             need = "{" + ",".join(repr(float(v)) for v in needs_by_row[j]) + "}"
             buf.write("\t".join([
-                str(t.id[i]), f"SRID=5179;POINT({float(t.x[i])!r} {float(t.y[i])!r})",
-                repr(float(t.floor_m2[i])),
+                str(t.id[i]), str(t.place[i]),
+                f"SRID=5179;POINT({float(t.x[i])!r} {float(t.y[i])!r})", repr(float(t.floor_m2[i])),
                 str(t.capacity[i]), str(t.floor_level[i]), str(t.access[i]), str(t.amenities[i]),
                 str(t.uses[i]), str(t.date_from[i]), str(t.date_to[i]),
                 *map(str, slots[j]), str(t.cost_kind[i]), repr(float(t.cost_amount[i])),
@@ -226,15 +250,15 @@ def postgis_load(url: str, index: SpaceIndex, need_cols: list[np.ndarray]) -> di
 
 
 def postgis_params(needs, need_col: int, w: np.ndarray, k: int = 20) -> dict:
-    tol = needs.area_tolerance
-    lo_edge, hi_edge = needs.area_min * (1 - tol), needs.area_max * (1 + tol)
+    lo_edge, hi_edge = needs.area_edges
     n = _signed(needs.slots)
     return {
         "x": needs.x, "y": needs.y, "r": needs.max_distance_m, "hpm": needs.hours_per_month,
         **{f"n{i}": n[i] for i in range(6)},
         "lo_edge": lo_edge, "hi_edge": hi_edge, "lo": needs.area_min, "hi": needs.area_max,
-        "lo_span": max(needs.area_min - lo_edge, 1e-9), "hi_span": max(hi_edge - needs.area_max,
-                                                                     1e-9),
+        "lo_span": max(needs.area_min - lo_edge, 1e-9),
+        "hi_log_span": (float(np.log(hi_edge / needs.area_max)) if hi_edge > needs.area_max
+                        else 1e-9),
         "people": needs.participants, "acc": needs.access_bits, "gol": needs.ground_or_lift,
         "dfrom": needs.date_from, "dto": needs.date_to, "use": needs.use_bit,
         "amen": needs.amenity_bits, "helpful": needs.helpful_bits,
@@ -265,9 +289,13 @@ def run(sizes, queries, batch, batch_n, pair_projects, pair_spaces, compare_quer
         for nd in needs[:20]:
             index.search(nd, 20)
         hits, times = _time_each(lambda nd, ix=index: ix.search(nd, 20), needs)
-        out["index"][str(n)] = {"build_s": round(build, 3),
+        out["index"][str(n)] = {**_sizes(table), "build_s": round(build, 3),
                                 "memory_mb": round(_index_bytes(index) / 2**20, 1),
-                                "empty_results": sum(not h for h in hits), **_ms(times)}
+                                "empty_results": sum(not h for h in hits),
+                                # places listed with more than one fitting room
+                                "hits_with_rooms_fit_gt_1": sum(h.rooms_fit > 1 for r in hits
+                                                                for h in r),
+                                "hits": sum(len(r) for r in hits), **_ms(times)}
         out["compare"][str(n)] = compare(index, needs[:compare_queries], need_cols, postgis_url)
     # batch
     table = make_spaces(batch_n, seed=seed + 2)
@@ -275,7 +303,7 @@ def run(sizes, queries, batch, batch_n, pair_projects, pair_spaces, compare_quer
     needs = make_needs(batch, seed=seed + 3)
     t0 = time.perf_counter()
     results = [index.search(nd, 20) for nd in needs]
-    out["batch"] = {"projects": batch, "spaces": batch_n,
+    out["batch"] = {"projects": batch, **_sizes(table),
                     "seconds": round(time.perf_counter() - t0, 3),
                     "results": sum(len(r) for r in results)}
     out["pairing"] = pairing(pair_projects, pair_spaces, areas, seed)
@@ -335,7 +363,12 @@ def compare_postgis(index, needs, need_cols, url, engine, e_times) -> dict:
             "uses_gist": any(f"{PG_TABLE}_geom_gist" in r[0] for r in plan)}
 
 
+ROOMS_PER_PLACE = 3  # as services.plans: up to 3 rooms of each of a project's best places
+
+
 def pairing(n_projects, n_spaces, areas, seed) -> dict:
+    """District pairing as the services do it: one candidate per (project, room), from each
+    project's best 20 places with up to ``ROOMS_PER_PLACE`` rooms of each."""
     table = make_spaces(n_spaces, seed=seed + 4)
     index = SpaceIndex(table, areas)
     needs = make_needs(n_projects, seed=seed + 5, radius=(1000.0, 5000.0))
@@ -343,14 +376,27 @@ def pairing(n_projects, n_spaces, areas, seed) -> dict:
     cands, slots = [], {}
     for i, nd in enumerate(needs):
         slots[i] = nd.slots
-        cands += [Candidate(i, h.space_id, h.score) for h in index.search(nd, 20)]
+        cands += [Candidate(i, room, score)
+                  for h in index.search(nd, 20, rooms_per_place=ROOMS_PER_PLACE)
+                  for room, score in h.rooms]
     t1 = time.perf_counter()
     plan = plan_pairings(cands, slots, list(range(n_projects)))
     t2 = time.perf_counter()
-    return {"projects": n_projects, "spaces": n_spaces, "candidate_edges": len(cands),
-            "candidates_s": round(t1 - t0, 3), "solve_s": round(t2 - t1, 3),
-            "total_s": round(t2 - t0, 3), "pairs": len(plan.pairings),
-            "spaces_shared": len(plan.shared_spaces), "status": plan.status,
+    hosted: dict[int, list[Candidate]] = {}  # place -> its pairings
+    for c in plan.pairings:
+        t, row = index.lookup(c.space)
+        hosted.setdefault(int(t.place[row]), []).append(c)
+    # places where two projects meet at an overlapping hour, in two rooms (as services.plans)
+    same_hour = {p for p, cs in hosted.items()
+                 if any(a.space != b.space and np.any(slots[a.project] & slots[b.project])
+                        for j, a in enumerate(cs) for b in cs[j + 1:])}
+    return {"projects": n_projects, **_sizes(table),
+            "candidate_edges": len(cands), "candidates_s": round(t1 - t0, 3),
+            "solve_s": round(t2 - t1, 3), "total_s": round(t2 - t0, 3),
+            "pairs": len(plan.pairings), "rooms_shared": len(plan.shared_spaces),
+            "places_used": len(hosted),
+            "places_hosting_several": sum(len(v) > 1 for v in hosted.values()),
+            "places_hosting_two_at_one_hour": len(same_hour), "status": plan.status,
             "total_score": round(plan.total, 4)}
 
 
@@ -363,10 +409,10 @@ def targets(out: dict, sizes) -> dict:
         pg = out["compare"]["1000000"].get("postgis", {})
         if "ratio_p50" in pg:
             t["at_least_20x_postgis_at_1M"] = pg["ratio_p50"] >= 20
-    if out["batch"]["projects"] == 10_000 and out["batch"]["spaces"] == 100_000:
+    if out["batch"]["projects"] == 10_000 and out["batch"]["rows"] == 100_000:
         t["batch_10k_over_100k_le_5s"] = out["batch"]["seconds"] <= 5.0
     p = out["pairing"]
-    if p["projects"] == 2000 and p["spaces"] == 20_000:
+    if p["projects"] == 2000 and p["rows"] == 20_000:
         t["pairing_2000x20000_le_10s"] = p["total_s"] <= 10.0
     agree = all(c["brute_force_agrees"] == c["queries"] and c["geopandas"]["agrees"] == c["queries"]
                 and c.get("postgis", {}).get("agrees", c["queries"]) == c["queries"]
@@ -392,14 +438,16 @@ def missing_bench_packages() -> list[str]:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m spacematch.bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--sizes", default="100000,1000000", help="N values for top-20 latency")
+    p.add_argument("--sizes", default="100000,1000000",
+                   help="N values (rooms) for top-20 latency")
     p.add_argument("--queries", type=int, default=500, help="projects timed per N")
     p.add_argument("--compare-queries", type=int, default=50,
                    help="projects compared with PostGIS and GeoPandas per N")
-    p.add_argument("--batch", type=int, default=10_000)
-    p.add_argument("--batch-spaces", type=int, default=100_000)
-    p.add_argument("--pair-projects", type=int, default=2000)
-    p.add_argument("--pair-spaces", type=int, default=20_000)
+    p.add_argument("--batch", type=int, default=10_000, help="projects in the batch")
+    p.add_argument("--batch-spaces", type=int, default=100_000, help="rooms in the batch")
+    p.add_argument("--pair-projects", type=int, default=2000,
+                   help="projects in the pairing")
+    p.add_argument("--pair-spaces", type=int, default=20_000, help="rooms in the pairing")
     p.add_argument("--postgis-url", default=os.environ.get("SPACEMATCH_BENCH_POSTGIS_URL", ""),
                    help="psycopg URL of a PostGIS database to compare with (a table "
                         f"{PG_TABLE} is created there)")

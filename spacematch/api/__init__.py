@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import text
 
 from ..extensions import db
-from ..services import catalogue, matching
+from ..services import catalogue, matching, places, plans
 from ..services.plan_options import K, parse_number, parse_plan_options
 
 bp = Blueprint("api", __name__)
@@ -54,17 +54,24 @@ def project_space(project_id: int, space_id: int):
 
 @bp.get("/spaces/<int:space_id>/could-host")
 def space_could_host(space_id: int):
-    return jsonify({"space_id": space_id, "activities": matching.could_host(space_id)})
+    """Per room (a divisible place's divisions as one row), for the whole place, and what
+    distinct rooms could host at once; ``activities`` is the whole place's list, misfits
+    last, as clients before rooms read it."""
+    page = places.place_page(space_id)
+    return jsonify({"space_id": space_id, "rooms": [asdict(r) for r in page.rooms],
+                    "place": page.could_host,
+                    "together": page.together,
+                    "activities": [*page.could_host, *page.could_not_host]})
 
 
 @bp.get("/cities/<slug>/plan")
 def city_plan(slug: str):
     options = parse_plan_options(request.args)
-    view = matching.plan_city(catalogue.pick_city(slug), **asdict(options))
+    view = plans.plan_city(catalogue.pick_city(slug), **asdict(options))
     return jsonify({
         "status": view.plan.status, "total_score": view.plan.total,
         "fairness_cost": view.plan.fairness_cost, "warnings": view.plan.warnings,
         "pairings": view.pairings,
         "shared_spaces": {str(k): v for k, v in view.plan.shared_spaces.items()},
-        "unmatched": view.unmatched,
+        "unmatched": view.unmatched, "places": view.places,
     })

@@ -1,13 +1,19 @@
-"""Pairings of a project with a space, and their status timeline."""
+"""Pairings of a project with a space (a place), and their status timeline.
+
+A pairing may name the room of the place it uses, the weekly hours it books there and the
+dates it runs; a room's hours are taken by its accepted and approved pairings
+(services.places). Older pairings name none of these: they are of the place as a whole.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamped, utcnow
+from .rooms import Room
 from .spaces import Project, Space
 from .users import User
 
@@ -24,8 +30,14 @@ class Match(Timestamped, Base):
     score: Mapped[float] = mapped_column(Float)
     breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="suggested")
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"), index=True)
+    # SQL NULL, not JSON null, for "no hours named", as on room.weekly_hours
+    weekly_hours: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
 
     space: Mapped[Space] = relationship()
+    room: Mapped[Room | None] = relationship()
     project: Mapped[Project] = relationship()
     events: Mapped[list[MatchEvent]] = relationship(
         back_populates="match", order_by="MatchEvent.at", cascade="all, delete-orphan"

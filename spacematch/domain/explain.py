@@ -118,7 +118,10 @@ def _lines(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs,
         en = f"{m2:,.0f} m² is a little small for {rng}"
         ko = f"{m2:,.0f} m², 희망 {rng}보다 조금 작음"
     else:
-        en, ko = f"{m2:,.0f} m² is roomier than {rng}", f"{m2:,.0f} m², 희망 {rng}보다 넓음"
+        # bigger than needed costs score, not the match: say so, and where "no" begins
+        hard = f"{needs.area_edges[1]:,.0f} m²"
+        en = f"{m2:,.0f} m² is bigger than the {rng} it needs (scores lower; too big above {hard})"
+        ko = f"{m2:,.0f} m², 필요한 {rng}보다 넓음 (점수 감점; {hard} 초과 시 제외)"
     cap = int(t.capacity[row])
     lines.append(("area", f"{en}; holds {cap} (you expect {needs.participants})",
                   f"{ko}; 수용 {cap}명 (예상 {needs.participants}명)"))
@@ -202,10 +205,23 @@ def why_not(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs,
         out.append(Line(CONSTRAINTS[FAIL_ACCESS], None, None, en, ko))
     if bits & FAIL_AREA:
         m2 = float(t.floor_m2[row])
+        lo_edge, hi_edge = needs.area_edges
         rng = f"{needs.area_min:,.0f}–{needs.area_max:,.0f} m²"
-        out.append(Line(CONSTRAINTS[FAIL_AREA], None, None,
-                        f"{m2:,.0f} m² is outside {rng} (±{needs.area_tolerance:.0%})",
-                        f"{m2:,.0f} m², 희망 {rng} (±{needs.area_tolerance:.0%}) 밖"))
+        if m2 < lo_edge:
+            en = (f"{m2:,.0f} m² is too small: it needs {rng}, at least {lo_edge:,.0f} m² "
+                  f"for {needs.participants} people")
+            ko = (f"{m2:,.0f} m², 너무 좁음: 필요한 면적 {rng}, {needs.participants}명 기준 "
+                  f"최소 {lo_edge:,.0f} m²")
+        elif needs.area_hard_max is None:  # a maximum the group set itself
+            en = (f"{m2:,.0f} m² is above the most you asked for: {rng}, at most "
+                  f"{hi_edge:,.0f} m² with the tolerance")
+            ko = f"{m2:,.0f} m², 희망 최대 면적 초과: {rng}, 허용 범위 포함 최대 {hi_edge:,.0f} m²"
+        else:
+            en = (f"{m2:,.0f} m² is far too big: it needs {rng}, and above {hi_edge:,.0f} m² "
+                  f"a room is too big for {needs.participants} people")
+            ko = (f"{m2:,.0f} m², 너무 넓음: 필요한 면적 {rng}, {needs.participants}명에게 "
+                  f"{hi_edge:,.0f} m² 초과는 과함")
+        out.append(Line(CONSTRAINTS[FAIL_AREA], None, None, en, ko))
     if bits & FAIL_CAPACITY:
         out.append(Line(CONSTRAINTS[FAIL_CAPACITY], None, None,
                         f"holds {int(t.capacity[row])}, you expect {needs.participants}",

@@ -1,14 +1,16 @@
-"""An in-memory spatial index of listed spaces that answers "top k for this project".
+"""An in-memory spatial index of listed rooms that answers "top k places for this project".
 
-Spaces are stored as columns (``SpaceTable``) sorted into horizontal bands of the metric
-plane and, within a band, by x. A radius query then touches a few contiguous runs of rows —
-one per band — so the columns are read as views, without gathering; cheap hard filters
+Rooms are stored as columns (``SpaceTable``, one row per room, carrying its place's
+location) sorted into horizontal bands of the metric plane and, within a band, by x, so the
+rooms of one place are neighbours. A radius query then touches a few contiguous runs of rows
+— one per band — so the columns are read as views, without gathering; cheap hard filters
 (distance, floor area, capacity, cost) run first on those runs and the full score only on
-the survivors. Ties are broken by space id, so results are deterministic.
+the survivors. Rooms are scored one by one and places ranked by their best room; ties are
+broken by place id, then room key, so results are deterministic.
 
-Changes arrive without a rebuild: a changed or removed space is masked out of the main
-table, and new versions go to a small delta table that is scanned in full; ``compact`` folds
-the delta in when it grows.
+Changes arrive by place, without a rebuild: a changed or removed place has all its rooms
+masked out of the main table, and its new rooms go to a small delta table that is scanned in
+full; ``compact`` folds the delta in when it grows.
 """
 
 from __future__ import annotations
@@ -18,18 +20,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scoring import Evaluation, Needs, evaluate, knows_transit, monthly_cost, rank
-from .spacetable import ARRAY_COLUMNS, AreaTable, SpaceTable
+from .scoring import Evaluation, Needs, evaluate, knows_transit, monthly_cost, rank_places
+from .spacetable import ARRAY_COLUMNS, NO_TEXT, ROW_TEXTS, AreaTable, SpaceTable, text_column
 
 DEFAULT_BAND_M = 1000.0
 
 
 @dataclass(frozen=True)
 class Hit:
-    space_id: int
+    """A place in a ranking, by its best room."""
+
+    space_id: int  # the place
+    room: int  # its best room's key
     score: float
     criteria: np.ndarray
     distance_m: float
+    rooms_fit: int = 1  # how many of its rooms pass every hard constraint
+    # its best rooms as (key, score), best first (as many as the search asked for)
+    rooms: tuple[tuple[int, float], ...] = ()
 
 
 def merge_lookup(a: list[str], b: list[str]) -> tuple[list[str], np.ndarray | None]:
@@ -80,9 +88,15 @@ def concat_tables(a: SpaceTable, b: SpaceTable) -> SpaceTable:
         lists[names], mapping = merge_lookup(getattr(a, names), getattr(b, names))
         b_cols[codes] = _recode(b_cols[codes], mapping)
     cols = {name: np.concatenate([getattr(a, name), b_cols[name]]) for name in ARRAY_COLUMNS}
-    titles = (a.titles or [""] * len(a)) + (b.titles or [""] * len(b)) \
-        if a.titles or b.titles else []
-    return SpaceTable(crs=a.crs, titles=titles, **lists, **cols)
+    texts = {name: np.concatenate([_texts(a, name), _texts(b, name)])
+             if len(getattr(a, name)) or len(getattr(b, name)) else NO_TEXT
+             for name in ROW_TEXTS}
+    return SpaceTable(crs=a.crs, **texts, **lists, **cols)
+
+
+def _texts(t: SpaceTable, name: str) -> np.ndarray:
+    values = getattr(t, name)
+    return values if len(values) else text_column([""] * len(t))
 
 
 class SpaceIndex:
@@ -100,13 +114,17 @@ class SpaceIndex:
         self.y0 = float(table.y.min()) if n else 0.0
         band = np.floor((table.y - self.y0) / self.band_m).astype(np.int64) if n else \
             np.zeros(0, dtype=np.int64)
-        order = np.lexsort((table.id, table.x, band))
+        order = np.lexsort((table.id, table.place, table.x, band))
         self.table = table.take(order)
         self.band = band[order]
         self.n_bands = int(self.band.max()) + 1 if n else 0
         self.band_start = np.searchsorted(self.band, np.arange(self.n_bands + 1))
         self.live = np.ones(n, dtype=bool)
-        self.row_of = dict(zip(self.table.id.tolist(), range(n), strict=True))
+        # rows by room key and by place, as sorted arrays (binary search; no dict of 1M keys)
+        self.by_id = np.argsort(self.table.id, kind="stable")
+        self.sorted_ids = self.table.id[self.by_id]
+        self.by_place = np.argsort(self.table.place, kind="stable")
+        self.sorted_places = self.table.place[self.by_place]
         self.delta: SpaceTable | None = None
         # rows of each area, for projects that name areas but no location
         pos = self.table.area
@@ -118,17 +136,16 @@ class SpaceIndex:
         return int(self.live.sum()) + (len(self.delta) if self.delta is not None else 0)
 
     # -- changes ---------------------------------------------------------------------------
-    def apply_changes(self, upserts: SpaceTable | None, removed_ids=()) -> None:
-        """Replace or add the spaces in ``upserts``; drop ``removed_ids``."""
-        gone = set(int(i) for i in removed_ids)
+    def apply_changes(self, upserts: SpaceTable | None, removed_places=()) -> None:
+        """Replace the places in ``upserts`` with the rooms given there (a place's rooms
+        come together or not at all); drop every room of ``removed_places``."""
+        gone = set(int(i) for i in removed_places)
         if upserts is not None:
-            gone |= set(upserts.id.tolist())
-        for sid in gone:
-            row = self.row_of.get(sid)
-            if row is not None:
-                self.live[row] = False
+            gone |= set(upserts.place.tolist())
+        for place in gone:
+            self.live[self._main_rows_of(place)] = False
         if self.delta is not None and gone:
-            keep = ~np.isin(self.delta.id, np.fromiter(gone, dtype=np.int64))
+            keep = ~np.isin(self.delta.place, np.fromiter(gone, dtype=np.int64))
             self.delta = self.delta.take(np.flatnonzero(keep))
         if upserts is not None and len(upserts):
             self.delta = upserts if self.delta is None else concat_tables(self.delta, upserts)
@@ -146,12 +163,16 @@ class SpaceIndex:
 
     # Copy-on-write versions, for servers whose threads search while another applies changes:
     # a search keeps the index object it started with, which never changes under it.
-    def with_changes(self, upserts: SpaceTable | None, removed_ids=()) -> SpaceIndex:
+    def with_changes(self, upserts: SpaceTable | None, removed_places=()) -> SpaceIndex:
         """A new index with the changes applied; this one is left as it was."""
         new = copy.copy(self)
         new.live = self.live.copy()
-        new.apply_changes(upserts, removed_ids)
+        new.apply_changes(upserts, removed_places)
         return new
+
+    def _main_rows_of(self, place: int) -> np.ndarray:
+        lo, hi = np.searchsorted(self.sorted_places, [place, place + 1])
+        return self.by_place[lo:hi]
 
     def compacted(self) -> SpaceIndex:
         """A new index with the delta folded in; this one is left as it was."""
@@ -193,9 +214,9 @@ class SpaceIndex:
 
     def _prefilter(self, t: SpaceTable, run, needs: Needs) -> np.ndarray:
         """Absolute row numbers in ``run`` that pass the cheap hard constraints."""
-        tol = needs.area_tolerance
+        lo_edge, hi_edge = needs.area_edges
         m2 = t.floor_m2[run]
-        ok = (m2 >= needs.area_min * (1 - tol)) & (m2 <= needs.area_max * (1 + tol))
+        ok = (m2 >= lo_edge) & (m2 <= hi_edge)
         ok &= t.capacity[run] >= needs.participants
         if needs.x is not None and needs.max_distance_m:
             dx = t.x[run] - needs.x
@@ -207,11 +228,11 @@ class SpaceIndex:
         found = np.flatnonzero(ok)
         return found + run.start if isinstance(run, slice) else run[found]
 
-    def search(self, needs: Needs, k: int = 20) -> list[Hit]:
-        """The best ``k`` spaces for ``needs``: highest score first, then lowest id."""
+    def search(self, needs: Needs, k: int = 20, rooms_per_place: int = 1) -> list[Hit]:
+        """The best ``k`` places for ``needs`` by their best room: highest score first, then
+        lowest place id. Each hit names its best ``rooms_per_place`` rooms."""
         need_by_area = self._need(needs.need_kind)
         transit = self._knows_transit()
-        found: list[tuple[SpaceTable, Evaluation, np.ndarray]] = []
         # The cheap filters run per contiguous run (views); the full score runs once over
         # all survivors, since numpy's per-call overhead dominates at these sizes.
         parts = [self._prefilter(self.table, run, needs) for run in self._runs(needs)]
@@ -219,49 +240,87 @@ class SpaceIndex:
         if self.delta is not None and len(self.delta):
             sources.append((self.delta, self._prefilter(self.delta, slice(0, len(self.delta)),
                                                         needs)))
+        ranked = []
+        # a place's rooms are all in one source (its old rows are masked when it changes)
         for t, rows in sources:
             if len(rows):
                 ev = evaluate(t, rows, needs, self.areas, need_by_area, transit)
-                found.append((t, ev, rank(ev, t.id, k)))
-        if not found:
-            return []
-        ids = np.concatenate([t.id[ev.rows[pick]] for t, ev, pick in found])
-        scores = np.concatenate([ev.total[pick] for _, ev, pick in found])
-        order = np.lexsort((ids, -scores))[:k]
-        which = np.concatenate([np.full(len(pick), i) for i, (_, _, pick) in enumerate(found)])
-        offs = np.concatenate([np.arange(len(pick)) for _, _, pick in found])
-        hits = []
-        for j in order:
-            t, ev, pick = found[which[j]]
-            p = pick[offs[j]]
-            hits.append(Hit(int(ids[j]), float(scores[j]), ev.criteria[p],
-                            float(ev.distance_m[p])))
-        return hits
+                ranked.append(_hits(t, ev, rank_places(ev, t.id, t.place, k, rooms_per_place)))
+        if len(ranked) == 1:  # already in order (the usual case: no delta)
+            return ranked[0]
+        hits = [h for part in ranked for h in part]
+        hits.sort(key=lambda h: (-h.score, h.space_id))
+        return hits[:k]
 
-    def lookup(self, space_id: int) -> tuple[SpaceTable, int] | None:
-        """The table and row currently holding ``space_id`` (delta first)."""
+    def lookup(self, room: int) -> tuple[SpaceTable, int] | None:
+        """The table and row currently holding room key ``room`` (delta first)."""
         if self.delta is not None:
-            hit = np.flatnonzero(self.delta.id == space_id)
+            hit = np.flatnonzero(self.delta.id == room)
             if len(hit):
                 return self.delta, int(hit[0])
-        row = self.row_of.get(int(space_id))
-        if row is not None and self.live[row]:
-            return self.table, row
+        i = int(np.searchsorted(self.sorted_ids, room))
+        if i < len(self.sorted_ids) and self.sorted_ids[i] == room:
+            row = int(self.by_id[i])
+            if self.live[row]:
+                return self.table, row
         return None
 
-    def evaluate_one(self, space_id: int, needs: Needs) -> Evaluation | None:
-        """Full evaluation of one space (for "why not this one?")."""
-        found = self.lookup(space_id)
+    def place_rows(self, place: int) -> tuple[SpaceTable, np.ndarray] | None:
+        """The table and rows currently holding the rooms of ``place``, in key order."""
+        if self.delta is not None:
+            hit = np.flatnonzero(self.delta.place == place)
+            if len(hit):
+                return self.delta, hit[np.argsort(self.delta.id[hit], kind="stable")]
+        rows = self._main_rows_of(place)
+        rows = rows[self.live[rows]]
+        if not len(rows):
+            return None
+        return self.table, rows[np.argsort(self.table.id[rows], kind="stable")]
+
+    def evaluate_one(self, room: int, needs: Needs) -> Evaluation | None:
+        """Full evaluation of one room (for its explanation)."""
+        found = self.lookup(room)
         if found is None:
             return None
         t, row = found
         return evaluate(t, np.array([row]), needs, self.areas, self._need(needs.need_kind),
                         self._knows_transit())
 
+    def evaluate_place(self, place: int, needs: Needs
+                       ) -> tuple[SpaceTable, Evaluation] | None:
+        """Full evaluation of every room of one place (for "why not this one?")."""
+        found = self.place_rows(place)
+        if found is None:
+            return None
+        t, rows = found
+        return t, evaluate(t, rows, needs, self.areas, self._need(needs.need_kind),
+                           self._knows_transit())
+
     def brute_force(self, needs: Needs, k: int = 20) -> list[tuple[int, float]]:
-        """Reference answer: score every live space, no index. For tests and benchmarks."""
+        """Reference answer: score every live room, no index; the best ``k`` places as
+        (place, score). For tests and benchmarks."""
         table = self.live_table()
         ev = evaluate(table, slice(0, len(table)), needs, self.areas, self._need(needs.need_kind),
                       self._knows_transit())
-        pick = rank(ev, table.id, k)
-        return [(int(table.id[ev.rows[p]]), float(ev.total[p])) for p in pick]
+        ranked = rank_places(ev, table.id, table.place, k)
+        return [(int(p), float(ev.total[r[0]])) for p, r in zip(ranked.places, ranked.rooms,
+                                                                 strict=True)]
+
+
+def _hits(t: SpaceTable, ev: Evaluation, ranked) -> list[Hit]:
+    if not len(ranked.places):
+        return []
+    # one gather for every listed room of every place, then plain Python per hit
+    counts = [len(r) for r in ranked.rooms]
+    flat = np.concatenate(ranked.rooms)
+    keys = t.id[ev.rows[flat]].tolist()
+    scores = ev.total[flat].tolist()
+    rooms = list(zip(keys, scores, strict=True))
+    starts = np.cumsum(counts) - counts
+    best = flat[starts]
+    criteria = ev.criteria[best]
+    dist = ev.distance_m[best].tolist()
+    return [Hit(place, keys[s], scores[s], criteria[i], dist[i], fits, tuple(rooms[s:s + c]))
+            for i, (place, fits, s, c) in enumerate(zip(ranked.places.tolist(),
+                                                        ranked.fits.tolist(), starts.tolist(),
+                                                        counts, strict=True))]

@@ -10,7 +10,7 @@ for that many equal rooms. Rooms are plain mappings, as ``listing.clean_room`` r
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from .errors import FieldProblem
 
@@ -65,6 +65,34 @@ def effective_room(place: Mapping, room: Mapping) -> dict:
     return out
 
 
+# More than the most divisions a place may have (listing.MAX_DIVISIBLE_ROOMS): each place's
+# division keys then have a range of their own, below zero.
+DIVISION_STRIDE = 10_000
+
+
+def division_key(place_id: int, index: int) -> int:
+    """The engine's key for room ``index`` (from 1) of a divisible place.
+
+    Negative, so it never meets a room's database id, and rising with ``index``:
+
+    >>> division_key(7, 1), division_key(7, 2), division_key(8, 1)
+    (-69999, -69998, -79999)
+    >>> place_of_division(-69998), index_of_division(-69998)
+    (7, 2)
+    >>> division_key(1, 1000) < 0, place_of_division(division_key(1, 1000))
+    (True, 1)
+    """
+    return -place_id * DIVISION_STRIDE + index
+
+
+def place_of_division(key: int) -> int:
+    return (-key + DIVISION_STRIDE - 1) // DIVISION_STRIDE
+
+
+def index_of_division(key: int) -> int:
+    return key + place_of_division(key) * DIVISION_STRIDE
+
+
 def is_divisible(place: Mapping) -> bool:
     return bool(place.get("divisible_room_m2") and place.get("divisible_rooms"))
 
@@ -89,6 +117,32 @@ def divide_place(place: Mapping) -> list[dict]:
              "capacity": capacity, "floor_level": place.get("floor_level") or 0,
              **dict.fromkeys(INHERITED), "status": "listed"}
             for i in range(1, n + 1)]
+
+
+def is_whole_place(room: Mapping, place: Mapping) -> bool:
+    """The automatic room that stands for all of the place: named so, and as big as it."""
+    return room["name"] == WHOLE_SPACE and room["floor_area_m2"] >= place["floor_area_m2"]
+
+
+def rooms_on_offer(place: Mapping, rooms: Sequence[Mapping]) -> list[Mapping]:
+    """Which of a place's listed ``rooms`` it offers, beside any divisions.
+
+    The automatic whole-space room stands for the whole floor. Next to other rooms or
+    divisions it would let the whole building and a room of it go to two projects at one
+    hour, so it is offered only alone.
+
+    >>> place = {"floor_area_m2": 150, "divisible_room_m2": None, "divisible_rooms": None}
+    >>> whole = {"name": WHOLE_SPACE, "floor_area_m2": 150}
+    >>> hall = {"name": "Hall", "floor_area_m2": 70}
+    >>> [r["name"] for r in rooms_on_offer(place, [whole])]
+    ['Whole space']
+    >>> [r["name"] for r in rooms_on_offer(place, [whole, hall])]
+    ['Hall']
+    """
+    own = [r for r in rooms if not is_whole_place(r, place)]
+    if own or is_divisible(place):
+        return own
+    return list(rooms)
 
 
 def offers_nothing(place_status: str, divisible: bool, room_statuses: Iterable[str]) -> bool:

@@ -32,6 +32,10 @@ from .spacetable import (
 
 WEEKS_PER_MONTH = 52 / 12
 DEFAULT_AREA_TOLERANCE = 0.2
+# A room bigger than a project needs is a soft cost, not a "no": a 25-person repair café can
+# use a 150 m² hall. Only this many times the upper end of the range (itself 2.5 times the
+# ideal) is it a hard "no": too big to heat, staff or feel at home in.
+FAR_BEYOND = 4.0
 
 # Hard constraints, one bit each.
 FAIL_ACCESS, FAIL_AREA, FAIL_CAPACITY, FAIL_DISTANCE, FAIL_AREAS = 1, 2, 4, 8, 16
@@ -102,10 +106,21 @@ class Needs:
     currency: str
     need_kind: str | None
     weights: Weights
+    # Above this floor area a room is a hard "no"; None: the range's upper end plus the
+    # tolerance (a maximum the group gave itself is meant).
+    area_hard_max: float | None = None
 
     @property
     def use_bit(self) -> int:
         return activity_bit(self.activity)
+
+    @property
+    def area_edges(self) -> tuple[float, float]:
+        """Floor areas outside which a room is a hard "no": (too small, far too big)."""
+        lo = self.area_min * (1 - self.area_tolerance)
+        hi = self.area_hard_max if self.area_hard_max is not None else \
+            self.area_max * (1 + self.area_tolerance)
+        return lo, max(hi, self.area_max)
 
 
 def needs_from_project(p: dict, xy: tuple[float, float] | None = None) -> Needs:
@@ -114,11 +129,15 @@ def needs_from_project(p: dict, xy: tuple[float, float] | None = None) -> Needs:
     ``xy`` is the preferred location in the table's metric CRS; ``p["preferred_area_ids"]``
     are database ids of areas on any level. Without an explicit area range the activity's
     floor area per person gives one; a bound the group gave always wins over a derived one.
+    A maximum the group gave is a hard limit (plus the tolerance); a derived one is only
+    where "bigger than needed" starts to cost (see ``FAR_BEYOND``).
 
     >>> n = needs_from_project({"activity": "meeting_workshop", "participants": 40,
     ...                         "area_max_m2": 50})
-    >>> n.area_min, n.area_max
-    (50.0, 50.0)
+    >>> n.area_min, n.area_max, n.area_edges
+    (50.0, 50.0, (40.0, 60.0))
+    >>> needs_from_project({"activity": "maker_repair", "participants": 25}).area_edges
+    (64.0, 1000.0)
     """
     act = load_activities()[p["activity"]]
     ideal = max(act.min_m2, p["participants"] * act.m2_per_person)
@@ -153,6 +172,7 @@ def needs_from_project(p: dict, xy: tuple[float, float] | None = None) -> Needs:
         hours_per_month=per_month, budget_monthly=budget,
         currency=p.get("currency") or "KRW", need_kind=need_kind,
         weights=Weights.from_mapping(p.get("weights")),
+        area_hard_max=None if given_hi else float(hi) * FAR_BEYOND,
     )
 
 
@@ -237,8 +257,7 @@ def evaluate(t: SpaceTable, rows, needs: Needs, areas: AreaTable,
         failed |= np.where(reachable, 0, FAIL_ACCESS).astype(np.uint16)
 
     m2 = t.floor_m2[rows]
-    tol = needs.area_tolerance
-    lo_edge, hi_edge = needs.area_min * (1 - tol), needs.area_max * (1 + tol)
+    lo_edge, hi_edge = needs.area_edges
     failed |= np.where((m2 < lo_edge) | (m2 > hi_edge), FAIL_AREA, 0).astype(np.uint16)
     failed |= np.where(t.capacity[rows] < needs.participants, FAIL_CAPACITY, 0).astype(np.uint16)
 
@@ -274,9 +293,7 @@ def evaluate(t: SpaceTable, rows, needs: Needs, areas: AreaTable,
     applies = criteria_that_apply(needs, areas, knows_transit(t) if transit_known is None
                                   else transit_known)
     crit = np.empty((n, len(CRITERIA)), dtype=np.float64)
-    below = np.clip((m2 - lo_edge) / max(needs.area_min - lo_edge, 1e-9), 0, 1)
-    above = np.clip((hi_edge - m2) / max(hi_edge - needs.area_max, 1e-9), 0, 1)
-    crit[:, 0] = np.where(m2 < needs.area_min, below, np.where(m2 > needs.area_max, above, 1.0))
+    crit[:, 0] = area_fit(m2, needs)
     scale = (needs.max_distance_m or 4000.0) / 2
     crit[:, 1] = 0.0 if needs.x is None else np.exp(-dist / scale)
     crit[:, 2] = 0.6 * np.exp(-t.subway_m[rows] / 800.0) + 0.4 * np.exp(-t.bus_m[rows] / 400.0)
@@ -297,9 +314,29 @@ def evaluate(t: SpaceTable, rows, needs: Needs, areas: AreaTable,
     return Evaluation(positions, failed, crit, total, dist, overlap, cost, applies, w)
 
 
+def area_fit(m2: np.ndarray, needs: Needs) -> np.ndarray:
+    """The floor-area score: 1 inside the wanted range; below it, falling linearly to 0 at
+    the "too small" edge; above it, falling with the logarithm of the excess to 0 at the
+    "far too big" edge, so each doubling costs alike (150 → 300 m² as 300 → 600 m²).
+
+    >>> n = needs_from_project({"activity": "maker_repair", "participants": 25})
+    >>> area_fit(np.array([72.0, 150.0, 250.0, 500.0, 1000.0]), n).round(2).tolist()
+    [0.5, 1.0, 1.0, 0.5, 0.0]
+    """
+    lo_edge, hi_edge = needs.area_edges
+    below = np.clip((m2 - lo_edge) / max(needs.area_min - lo_edge, 1e-9), 0, 1)
+    span = np.log(hi_edge / needs.area_max) if hi_edge > needs.area_max else 1e-9
+    above = np.clip(1 - np.log(np.maximum(m2, 1e-9) / needs.area_max) / span, 0, 1)
+    return np.where(m2 < needs.area_min, below, np.where(m2 > needs.area_max, above, 1.0))
+
+
 def rank(ev: Evaluation, ids: np.ndarray, k: int) -> np.ndarray:
     """Positions (into ``ev.rows``) of the best ``k`` passing rows: score desc, id asc."""
     ok = np.flatnonzero(ev.failed == 0)
+    return _best_of(ev, ok, ids, k)
+
+
+def _best_of(ev: Evaluation, ok: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
     if len(ok) > k:
         # argpartition on the negated score, then an exact sort of the survivors; rows tied
         # with the k-th score are all kept so the id tie-break is exact.
@@ -307,6 +344,72 @@ def rank(ev: Evaluation, ids: np.ndarray, k: int) -> np.ndarray:
         ok = ok[ev.total[ok] >= kth]
     order = np.lexsort((ids[ev.rows[ok]], -ev.total[ok]))
     return ok[order][:k]
+
+
+@dataclass(frozen=True)
+class PlaceRanking:
+    """The best places of an evaluation, best first, with their fitting rooms.
+
+    ``rooms[i]`` are positions (into ``ev.rows``) of place ``i``'s passing rooms, best
+    first (score desc, then room key asc), at most the number asked for; ``fits[i]`` is how
+    many of its rooms pass in all.
+    """
+
+    places: np.ndarray
+    rooms: list[np.ndarray]
+    fits: np.ndarray
+
+
+def rank_places(ev: Evaluation, ids: np.ndarray, places: np.ndarray, k: int,
+                rooms_per_place: int = 1) -> PlaceRanking:
+    """The best ``k`` places by their best passing room: score desc, then place id asc.
+
+    A place shows once, so twenty rooms of one school do not fill the list. ``ids`` and
+    ``places`` are the table's room keys and place ids (indexed by ``ev.rows``).
+    """
+    ok = np.flatnonzero(ev.failed == 0)
+    if k <= 0 or not len(ok):
+        return PlaceRanking(np.zeros(0, np.int64), [], np.zeros(0, np.int64))
+    total = ev.total[ok]
+    place_of = places[ev.rows[ok]]
+    # The best rows already name k places unless some place has several of them; take more
+    # rows until k places (or every passing row) are in, so the common case sorts few rows.
+    # Every row tied with the last one taken comes too, so the place-id tie-break is exact.
+    take = k
+    while True:
+        if take < len(ok):
+            kth = -np.partition(-total, take - 1)[take - 1]
+            top = np.flatnonzero(total >= kth)
+        else:
+            top = np.arange(len(ok))
+        chosen = _first_places(place_of[top[np.lexsort((place_of[top], -total[top]))]])
+        if len(chosen) >= k or len(top) == len(ok):
+            break
+        take *= 4
+    chosen = chosen[:k]
+    # Every passing room of the chosen places, grouped by the place's rank and best first
+    # within it, for the count and the room list. A binary search in the few chosen places
+    # (not np.isin, nor one pass per place) keeps this to a handful of numpy calls.
+    by = np.argsort(chosen)
+    pos = np.minimum(np.searchsorted(chosen[by], place_of), len(chosen) - 1)
+    mine = np.flatnonzero(chosen[by][pos] == place_of)
+    rank_of = by[pos[mine]]  # chosen is in rank order
+    mine = mine[np.lexsort((ids[ev.rows[ok[mine]]], -total[mine], rank_of))]
+    fits = np.bincount(rank_of, minlength=len(chosen))
+    start = np.cumsum(fits) - fits
+    best = ok[mine]
+    rooms = [best[s:s + min(f, rooms_per_place)] for s, f in zip(start.tolist(), fits.tolist(),
+                                                                strict=True)]
+    return PlaceRanking(chosen, rooms, fits)
+
+
+def _first_places(place_of_ranked: np.ndarray) -> np.ndarray:
+    """Distinct places in their order of first appearance."""
+    if len(place_of_ranked) <= 256:  # the usual few rows: a dict is cheaper than a sort
+        return np.array(list(dict.fromkeys(place_of_ranked.tolist())),
+                        dtype=place_of_ranked.dtype)
+    _, first = np.unique(place_of_ranked, return_index=True)
+    return place_of_ranked[np.sort(first)]
 
 
 def failed_constraints(bits: int) -> list[str]:

@@ -131,10 +131,17 @@ def _ancestry(record: dict, parent_of: dict[int, int | None]) -> list[int]:
 
 @dataclass
 class SpaceTable:
-    """Listed spaces as columns. Row order is arbitrary; ``id`` is the stable key."""
+    """Listed rooms as columns, one row per room; row order is arbitrary.
+
+    ``id`` is the stable key of a row: a room's database id, or for the equal rooms of a
+    divisible place a negative key (``domain.rooms.division_key``). ``place`` is the id of
+    the place (the ``space`` row) the room belongs to; a room carries its place's location,
+    neighbourhood, dates and transit, and its own size, equipment, hours and cost.
+    """
 
     crs: str
     id: np.ndarray
+    place: np.ndarray
     x: np.ndarray
     y: np.ndarray
     area: np.ndarray  # position in the AreaTable
@@ -154,7 +161,10 @@ class SpaceTable:
     subway_stop: np.ndarray  # position in ``subway_names``, -1 if none
     bus_m: np.ndarray
     bus_stop: np.ndarray
-    titles: list[str] = field(default_factory=list)
+    # Per row, as numpy object arrays (empty when not kept): the place's title, the room's
+    # name. Arrays, not lists, so taking a million rows is one fancy index, not a loop.
+    titles: np.ndarray = field(default_factory=lambda: NO_TEXT)
+    room_names: np.ndarray = field(default_factory=lambda: NO_TEXT)
     currencies: list[str] = field(default_factory=list)
     subway_names: list[str] = field(default_factory=list)
     bus_names: list[str] = field(default_factory=list)
@@ -162,12 +172,26 @@ class SpaceTable:
     def __len__(self) -> int:
         return len(self.id)
 
+    def __post_init__(self) -> None:
+        for name in ROW_TEXTS:
+            values = getattr(self, name)
+            if not isinstance(values, np.ndarray) or values.dtype != object:
+                setattr(self, name, text_column(values))
+
     def take(self, rows: np.ndarray) -> SpaceTable:
         """A new table with only ``rows`` (in that order)."""
         cols = {name: getattr(self, name)[rows] for name in ARRAY_COLUMNS}
-        titles = [self.titles[i] for i in rows] if self.titles else []
-        return SpaceTable(crs=self.crs, titles=titles, currencies=self.currencies,
-                          subway_names=self.subway_names, bus_names=self.bus_names, **cols)
+        texts = {name: getattr(self, name)[rows] if len(getattr(self, name)) else NO_TEXT
+                 for name in ROW_TEXTS}
+        return SpaceTable(crs=self.crs, currencies=self.currencies,
+                          subway_names=self.subway_names, bus_names=self.bus_names,
+                          **texts, **cols)
+
+    def title_of(self, row: int) -> str:
+        return str(self.titles[row]) if len(self.titles) else ""
+
+    def room_name_of(self, row: int) -> str:
+        return str(self.room_names[row]) if len(self.room_names) else ""
 
     @classmethod
     def from_records(cls, records: list[dict], crs: str, area_ids: np.ndarray,
@@ -176,7 +200,9 @@ class SpaceTable:
 
         Each record has ``id, lon, lat, area_id, floor_area_m2, capacity, floor_level,
         accessibility, amenities, allowed_uses, available_from, available_to,
-        weekly_hours, cost_kind, cost_amount, currency`` and optionally ``title``.
+        weekly_hours, cost_kind, cost_amount, currency`` and optionally ``place`` (the
+        room's place; its own ``id`` if absent: a place with one room), ``title`` and
+        ``room_name``.
         ``stops`` maps ``subway``/``bus`` to dicts with ``name, lon, lat``.
         """
         n = len(records)
@@ -191,6 +217,7 @@ class SpaceTable:
         table = cls(
             crs=crs,
             id=np.array([r["id"] for r in records], dtype=np.int64),
+            place=np.array([r.get("place", r["id"]) for r in records], dtype=np.int64),
             x=np.asarray(x, dtype=np.float64), y=np.asarray(y, dtype=np.float64),
             area=np.array([area_pos.get(r["area_id"], -1) for r in records], dtype=np.int32),
             floor_m2=np.array([r["floor_area_m2"] for r in records], dtype=np.float64),
@@ -212,7 +239,8 @@ class SpaceTable:
             currency=np.array([currencies.index(r["currency"]) for r in records], dtype=np.int16),
             subway_m=np.full(n, np.inf), subway_stop=np.full(n, -1, dtype=np.int32),
             bus_m=np.full(n, np.inf), bus_stop=np.full(n, -1, dtype=np.int32),
-            titles=[r.get("title", "") for r in records], currencies=currencies,
+            titles=[r.get("title", "") for r in records],
+            room_names=[r.get("room_name", "") for r in records], currencies=currencies,
         )
         for kind, found in (stops or {}).items():
             table.attach_stops(kind, found)
@@ -236,6 +264,19 @@ class SpaceTable:
         setattr(self, f"{kind}_stop", idx.astype(np.int32))
 
 
-ARRAY_COLUMNS = ("id", "x", "y", "area", "floor_m2", "capacity", "floor_level", "access",
+ARRAY_COLUMNS = ("id", "place", "x", "y", "area", "floor_m2", "capacity", "floor_level", "access",
                  "amenities", "uses", "date_from", "date_to", "slots", "cost_kind",
                  "cost_amount", "currency", "subway_m", "subway_stop", "bus_m", "bus_stop")
+ROW_TEXTS = ("titles", "room_names")  # per-row text columns, empty when not kept
+NO_TEXT = np.empty(0, dtype=object)
+
+
+def text_column(values) -> np.ndarray:
+    """A per-row text column: a numpy array of Python strings.
+
+    >>> text_column(["a", "b"])[[1, 0]].tolist(), len(text_column([]))
+    (['b', 'a'], 0)
+    """
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out

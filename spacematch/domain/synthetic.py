@@ -10,7 +10,7 @@ import numpy as np
 
 from .activities import load_activities
 from .schedule import SLOT_WORDS, parse_weekly_hours, to_slot_mask
-from .scoring import Needs, Weights
+from .scoring import FAR_BEYOND, Needs, Weights
 from .spacetable import (
     ACCESS_BIT,
     AMENITY_BIT,
@@ -49,7 +49,29 @@ def _slot_bank(templates: list[str], outward: bool) -> np.ndarray:
 
 
 def make_spaces(n: int, seed: int = 0, box=SEOUL_BOX, n_areas: int = 400,
-                crs: str = "EPSG:5179") -> SpaceTable:
+                crs: str = "EPSG:5179", rooms: bool = True) -> SpaceTable:
+    """``n`` rooms. With ``rooms``, about one place in ten is a building of 2 to 12 rooms
+    (sharing its location, neighbourhood, dates and transit); the others have one room."""
+    table = _make_rows(n, seed, box, n_areas, crs)
+    return _group_into_places(table, seed) if rooms and n else table
+
+
+def _group_into_places(t: SpaceTable, seed: int) -> SpaceTable:
+    rng = np.random.default_rng(seed + 20_000)  # leaves the other draws as they were
+    n = len(t)
+    sizes = np.where(rng.random(n) < 0.9, 1, rng.integers(2, 13, n))
+    sizes = sizes[:int(np.searchsorted(np.cumsum(sizes), n)) + 1]
+    n_places = len(sizes)
+    place_of_row = np.repeat(np.arange(n_places), sizes)[:n]
+    head = np.searchsorted(place_of_row, place_of_row)  # each row's place's first row
+    for name in ("x", "y", "area", "date_from", "date_to", "subway_m", "subway_stop",
+                 "bus_m", "bus_stop"):
+        setattr(t, name, getattr(t, name)[head])
+    t.place = rng.permutation(np.arange(1, n_places + 1, dtype=np.int64))[place_of_row]
+    return t
+
+
+def _make_rows(n: int, seed: int, box, n_areas: int, crs: str) -> SpaceTable:
     rng = np.random.default_rng(seed)
     x0, y0, x1, y1 = box
     centres = rng.uniform((x0, y0), (x1, y1), size=(25, 2))
@@ -74,7 +96,7 @@ def make_spaces(n: int, seed: int = 0, box=SEOUL_BOX, n_areas: int = 400,
     end = np.where(rng.random(n) < 0.7, NO_DATE_MAX, 739_500 + rng.integers(0, 400, n))
     return SpaceTable(
         crs=crs,
-        id=rng.permutation(np.arange(1, n + 1, dtype=np.int64)),
+        id=(ids := rng.permutation(np.arange(1, n + 1, dtype=np.int64))), place=ids.copy(),
         x=xy[:, 0], y=xy[:, 1], area=area.astype(np.int32),
         floor_m2=m2, capacity=np.maximum((m2 / 2.5).astype(np.int32), 2),
         floor_level=rng.choice([-1, 0, 0, 0, 1, 2, 3], n).astype(np.int16),
@@ -130,6 +152,6 @@ def make_needs(m: int, seed: int = 1, box=SEOUL_BOX, radius=(500.0, 5000.0),
             slots=slots, hours_per_month=hours,
             budget_monthly=float(rng.choice([0, 200_000, 500_000, 1_500_000])),
             currency="KRW", need_kind=rng.choice([None, "elders", "children"]),
-            weights=Weights(),
+            weights=Weights(), area_hard_max=ideal * 2.5 * FAR_BEYOND,
         ))
     return out

@@ -114,7 +114,8 @@ def district_outlines(city: CityInfo) -> list[dict]:
 
 
 def space_detail(space_id: int) -> dict:
-    """A space's facts for its page, with its area and district names."""
+    """A place's facts for its page, with its area and district names (its rooms:
+    services.places)."""
     space = db.session.get(Space, space_id)
     if space is None or space.status == "draft":
         raise NotFound(f"No listed space {space_id}.")
@@ -127,6 +128,7 @@ def space_detail(space_id: int) -> dict:
         "area": area.name_en or area.name, "area_local": area.name,
         "district": (area.parent.name_en or area.parent.name) if area.parent else None,
         "floor_area_m2": space.floor_area_m2, "capacity": space.capacity,
+        "divisible_room_m2": space.divisible_room_m2, "divisible_rooms": space.divisible_rooms,
         "floor_level": space.floor_level, "accessibility": space.accessibility,
         "amenities": space.amenities, "allowed_uses": space.allowed_uses,
         "weekly_hours": space.weekly_hours, "available_from": space.available_from,

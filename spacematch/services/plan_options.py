@@ -20,7 +20,7 @@ K = (1, 100)
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """The keyword arguments of ``matching.plan_city``, checked."""
+    """The keyword arguments of ``plans.plan_city``, checked."""
 
     district_id: int | None = None
     k: int = 20

@@ -10,7 +10,7 @@ from ..domain import vocabulary
 from ..domain.activities import load_activities
 from ..domain.explain import money
 from ..domain.schedule import describe_hours
-from ..services import catalogue, matching
+from ..services import catalogue, matching, places, plans
 from ..services.plan_options import parse_plan_options
 from .maps import build_city_map, build_point_map, build_suggestion_map
 
@@ -62,12 +62,12 @@ def home():
 
 @bp.get("/spaces/<int:space_id>")
 def space(space_id: int):
-    detail = catalogue.space_detail(space_id)
-    hosting = matching.could_host(space_id)
+    page = places.place_page(space_id)
+    detail = page.place
     outlines = matching.outlines_near(catalogue.pick_city(detail["city"]), detail["lon"],
                                       detail["lat"], 1500)
     parts = build_point_map(detail["lat"], detail["lon"], _static, *_tiles(), outlines=outlines)
-    return render_template("space.html", s=detail, hosting=hosting, map=parts)
+    return render_template("space.html", s=detail, page=page, map=parts)
 
 
 @bp.get("/projects")
@@ -94,7 +94,7 @@ def plan():
     city = _city()
     if city is None:
         return render_template("plan.html", city=None, view=None, plan=None, options=options)
-    view = matching.plan_city(city, **asdict(options))
+    view = plans.plan_city(city, **asdict(options))
     return render_template("plan.html", city=city, view=view, plan=view.plan, options=options)
 
 

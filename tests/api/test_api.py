@@ -99,3 +99,65 @@ def test_plan_api_for_one_district(client, demo_sqlite_app):
     got = {p["project_id"] for p in one["pairings"] + one["unmatched"]}
     assert expected and got == expected
     assert one["warnings"] == []
+
+
+SCRIPT = "<script>alert(1)</script>"
+SCHOOL = {"title": "폐교 본관", "owner_kind": "public", "lon": 126.9687, "lat": 37.5759,
+          "floor_area_m2": 900, "capacity": 600, "status": "listed",
+          "amenities": ["toilets", "water"], "weekly_hours": "mon-sat 09:00-21:00",
+          "rooms": [
+              {"name": SCRIPT, "floor_area_m2": 35, "capacity": 16,
+               "amenities": ["kitchen", "water", "toilets"]},
+              {"name": "Classroom 2", "floor_area_m2": 60, "capacity": 30, "floor_level": 2,
+               "accessibility": ["lift"],
+               "amenities": ["heating_cooling", "power", "internet", "toilets"]},
+              {"name": "Hall", "floor_area_m2": 150, "capacity": 80,
+               "amenities": ["power", "toilets", "sound_insulation", "storage", "water"]}]}
+
+
+def test_could_host_api_answers_per_room_for_the_place_and_together(client, demo_sqlite_app):
+    from spacematch.services.spaces import create_space
+    from spacematch.services.users import create_user
+
+    with demo_sqlite_app.app_context():
+        owner = create_user(email="owner@example.org", password="a long passphrase",
+                            role="owner", display_name="Owner", system=True)
+        place = create_space(owner, SCHOOL).id
+    body = client.get(f"/api/spaces/{place}/could-host").get_json()
+    assert body["space_id"] == place
+    assert [r["name"] for r in body["rooms"]] == [SCRIPT, "Classroom 2", "Hall"]
+    assert all(r["id"] and r["count"] == 1 for r in body["rooms"])
+    assert [f["activity"] for f in body["rooms"][0]["fits"]] == ["community_kitchen"]
+    assert body["rooms"][1]["taken_hours"] == "no hours taken yet"
+    assert {f["activity"] for f in body["place"]} == {
+        f["activity"] for r in body["rooms"] for f in r["fits"]}
+    hall = body["rooms"][2]["id"]
+    assert [(a["room"], a["room_id"]) for a in body["together"]["activities"]][0] == (
+        "Hall", hall)
+    assert [a["room"] for a in body["together"]["activities"]] == ["Hall", "Classroom 2", SCRIPT]
+    assert body["together"]["en"].endswith("at the same time, in different rooms.")
+    # what older clients read: every activity, fits first (as the place list), with reasons
+    fits = [a for a in body["activities"] if a["fits"]]
+    assert [a["activity"] for a in fits] == [f["activity"] for f in body["place"]]
+    assert len(body["activities"]) == 15 and {"en", "ko", "score", "people"} <= set(fits[0])
+    assert not any(a["fits"] for a in body["activities"][len(fits):])
+
+
+def test_could_host_api_for_a_divisible_place_and_for_no_place(client, demo_sqlite_app):
+    from spacematch.services.spaces import create_space
+    from spacematch.services.users import create_user
+
+    with demo_sqlite_app.app_context():
+        owner = create_user(email="owner@example.org", password="a long passphrase",
+                            role="owner", display_name="Owner", system=True)
+        place = create_space(owner, {**SCHOOL, "rooms": None, "divisible_room_m2": 60,
+                                     "divisible_rooms": 12,
+                                     "amenities": ["toilets", "water", "heating_cooling",
+                                                   "power", "internet", "storage"]}).id
+    body = client.get(f"/api/spaces/{place}/could-host").get_json()
+    assert [(r["id"], r["count"], r["name"]) for r in body["rooms"]] == [
+        (None, 12, "12 rooms of about 60 m²")]
+    assert len(body["together"]["activities"]) == 12
+    assert all(a["room_id"] is None for a in body["together"]["activities"])
+    resp = client.get("/api/spaces/99999999/could-host")
+    assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"

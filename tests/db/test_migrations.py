@@ -180,3 +180,73 @@ def test_the_database_refuses_rooms_and_divisions_that_make_no_sense(seoul_app, 
                               "WHERE id = :place"), keys)
         with pytest.raises(IntegrityError), db.engine.begin() as conn:
             conn.execute(text(statement), keys)
+
+
+# --- 0005: a pairing names its room, its hours and its dates ------------------------------------
+
+BOOKING = ("room_id", "weekly_hours", "starts_on", "ends_on")
+
+
+def _match_rows(conn) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(text(
+        "SELECT id, space_id, project_id, score, status FROM match ORDER BY id"))]
+
+
+def test_0005_gives_a_pairing_its_room_hours_and_dates(demo_app):
+    """On the demo catalogue with pairings stored: back to 0004 and forward; the new columns
+    start empty, hold what they are given, name only existing rooms, and go away again."""
+    with demo_app.app_context():
+        downgrade(directory=str(MIGRATIONS), revision="0004")
+        with db.engine.begin() as conn:
+            assert not set(BOOKING) & {c["name"] for c in inspect(conn).get_columns("match")}
+            spaces = list(conn.scalars(text("SELECT id FROM space ORDER BY id LIMIT 3")))
+            project = conn.scalar(text("SELECT min(id) FROM project"))
+            for i, space in enumerate(spaces):
+                conn.execute(text(
+                    "INSERT INTO match (space_id, project_id, score, breakdown, status, "
+                    "created_at, updated_at) VALUES (:s, :p, :score, '{}', :status, "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                    {"s": space, "p": project, "score": 0.5 + i / 10,
+                     "status": ("accepted", "approved", "suggested")[i]})
+            before = _match_rows(conn)
+            assert len(before) >= 3
+
+        upgrade(directory=str(MIGRATIONS), revision="head")
+        with db.engine.begin() as conn:
+            columns = {c["name"]: c for c in inspect(conn).get_columns("match")}
+            assert set(BOOKING) <= set(columns) and all(columns[c]["nullable"] for c in BOOKING)
+            assert {tuple(fk["constrained_columns"]) for fk in inspect(conn).get_foreign_keys(
+                "match") if fk["referred_table"] == "room"} == {("room_id",)}
+            assert "ix_match_room_id" in {ix["name"] for ix in inspect(conn).get_indexes("match")}
+            assert _match_rows(conn) == before
+            assert conn.scalar(text("SELECT count(*) FROM match WHERE " + " OR ".join(
+                f"{c} IS NOT NULL" for c in BOOKING))) == 0
+            assert _schema_diff(conn) == []
+            assert _spatial_indexes(conn) >= SPATIAL
+        # what the columns are for: the room of the place, the hours booked, the dates
+        first = before[0][0]
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "UPDATE match SET room_id = space_id, weekly_hours = :h, starts_on = :a, "
+                "ends_on = :b WHERE id = :m"),
+                {"h": '{"tue": ["18:00-21:00"]}', "a": "2027-03-01", "b": "2027-06-30",
+                 "m": first})
+        from spacematch.db.models import Match
+
+        stored = db.session.get(Match, first)
+        assert (stored.room_id, stored.weekly_hours, str(stored.starts_on),
+                str(stored.ends_on)) == (before[0][1], {"tue": ["18:00-21:00"]}, "2027-03-01",
+                                         "2027-06-30")
+        db.session.remove()
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text("UPDATE match SET room_id = 99999999 WHERE id = :m"),
+                         {"m": first})
+
+        downgrade(directory=str(MIGRATIONS), revision="0004")
+        with db.engine.connect() as conn:
+            assert not set(BOOKING) & {c["name"] for c in inspect(conn).get_columns("match")}
+            assert _match_rows(conn) == before
+            assert _spatial_index_works(conn)
+        upgrade(directory=str(MIGRATIONS), revision="head")
+        with db.engine.connect() as conn:
+            assert _match_rows(conn) == before and _schema_diff(conn) == []

@@ -21,6 +21,7 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WEIGHTS = {"area": 0.20, "distance": 0.20, "transit": 0.10, "availability": 0.15,
                    "cost": 0.15, "amenities": 0.10, "need": 0.10}
 TOLERANCE = 0.2  # floor area may be this share outside the wanted range
+FAR_BEYOND = 4  # a derived maximum is a hard limit only this many times over
 DEFAULT_RADIUS_M = 4000.0  # distance scale when a project gives a place but no maximum
 WALK_DETOUR = 1.3
 SLOT = 30
@@ -74,6 +75,7 @@ class Terms:
     people: int
     lo: float
     hi: float
+    hard_hi: float  # above this, too big
     hours: dict[str, list[str]]
     slots: set[int]
     hours_per_month: float
@@ -108,7 +110,9 @@ def terms(p: dict) -> Terms:
     who = set(p.get("beneficiaries") or [])
     lonlat = p.get("lonlat")
     return Terms(
-        activity=act.code, people=p["participants"], lo=float(lo), hi=float(hi), hours=hours,
+        activity=act.code, people=p["participants"], lo=float(lo), hi=float(hi),
+        # a maximum the group gave is meant; a derived one only starts to cost
+        hard_hi=float(hi) * (1 + TOLERANCE if hi_given else FAR_BEYOND), hours=hours,
         slots=half_hours(hours, whole_only=False), hours_per_month=per_month,
         budget=budget, currency=p.get("currency") or "KRW",
         access=set(p.get("required_accessibility") or []),
@@ -185,7 +189,7 @@ def judge(space: dict, t: Terms, world) -> Verdict:
                                 and "lift" not in acc):
         failed.add("accessibility")
     m2 = float(space["floor_area_m2"])
-    lo_edge, hi_edge = t.lo * (1 - TOLERANCE), t.hi * (1 + TOLERANCE)
+    lo_edge, hi_edge = t.lo * (1 - TOLERANCE), t.hard_hi
     if m2 < lo_edge or m2 > hi_edge:
         failed.add("floor_area")
     if space["capacity"] < t.people:
@@ -221,7 +225,8 @@ def judge(space: dict, t: Terms, world) -> Verdict:
     if m2 < t.lo:
         crit["area"] = min(max((m2 - lo_edge) / (t.lo - lo_edge), 0.0), 1.0)
     elif m2 > t.hi:
-        crit["area"] = min(max((hi_edge - m2) / (hi_edge - t.hi), 0.0), 1.0)
+        # each doubling of the excess costs alike, down to 0 at the hard edge
+        crit["area"] = min(max(1 - math.log(m2 / t.hi) / math.log(hi_edge / t.hi), 0.0), 1.0)
     else:
         crit["area"] = 1.0
     crit["distance"] = None if d is None else math.exp(-d / ((t.max_m or DEFAULT_RADIUS_M) / 2))
@@ -249,11 +254,21 @@ def judge(space: dict, t: Terms, world) -> Verdict:
 
 
 def ranking(spaces: list[dict], project: dict, world) -> list[tuple[int, float]]:
-    """Every passing space as (id, total): best total first, then lowest id."""
+    """Every place with a passing room as (place, its best room's total): best total first,
+    then lowest place id. A record is a room of place ``place`` (its own ``id`` if absent)."""
     t = terms(project)
-    out = []
+    best: dict[int, float] = {}
     for s in spaces:
         v = judge(s, t, world)
-        if not v.failed:
-            out.append((s["id"], v.total))
-    return sorted(out, key=lambda p: (-p[1], p[0]))
+        place = s.get("place", s["id"])
+        if not v.failed and v.total > best.get(place, -math.inf):
+            best[place] = v.total
+    return sorted(best.items(), key=lambda p: (-p[1], p[0]))
+
+
+def best_room(spaces: list[dict], project: dict, world, place: int) -> int | None:
+    """The key of ``place``'s best passing room: highest total, then lowest key."""
+    t = terms(project)
+    found = [(-v.total, s["id"]) for s in spaces if s.get("place", s["id"]) == place
+             and not (v := judge(s, t, world)).failed]
+    return min(found)[1] if found else None

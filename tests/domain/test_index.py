@@ -56,18 +56,21 @@ def test_search_follows_changes(catalogue):
     table, areas = catalogue
     index = SpaceIndex(table, areas)
     needs = make_needs(60, seed=9)
-    # remove the current winner of each of the first needs, and move some spaces around
+    # remove the current winner of each of the first needs, and move some places (with all
+    # their rooms: a place changes whole) around
     removed = {index.search(n, 1)[0].space_id for n in needs[:20] if index.search(n, 1)}
-    rows = np.arange(0, 2000, 7)
-    moved = index.table.take(rows)
+    places = np.unique(index.table.place[np.arange(0, 2000, 7)])
+    moved = index.table.take(np.flatnonzero(np.isin(index.table.place, places)))
+    assert len(moved) > len(places)  # some moved places have several rooms
     moved.x = moved.x + 3000.0
     moved.floor_m2 = moved.floor_m2 * 1.3
     index.apply_changes(moved, removed)
-    assert len(index) == len(table) - len(removed - set(moved.id.tolist()))
+    rooms_removed = np.isin(table.place, list(removed - set(places.tolist()))).sum()
+    assert len(index) == len(table) - rooms_removed
     for n in needs:
         assert _ids(index.search(n, 20)) == [i for i, _ in index.brute_force(n, 20)]
     for n in needs[:20]:
-        assert not removed & set(_ids(index.search(n, 20))) - set(moved.id.tolist())
+        assert not removed & set(_ids(index.search(n, 20))) - set(places.tolist())
     before = [_ids(index.search(n, 20)) for n in needs]
     index.compact()
     assert [_ids(index.search(n, 20)) for n in needs] == before
@@ -77,6 +80,7 @@ def test_ties_break_by_lowest_id(catalogue):
     table, areas = catalogue
     twin = table.take(np.array([0, 0, 0]))
     twin.id = np.array([30, 10, 20])
+    twin.place = twin.id.copy()  # three places of one room each
     twin.uses = np.zeros(3, dtype=np.uint32)
     twin.capacity = np.full(3, 100, dtype=np.int32)
     index = SpaceIndex(twin, areas)

@@ -43,8 +43,16 @@ def test_search_agrees_with_the_oracle(city, k):
     needs = needs_from_project(project, w.project_xy(project))
     final = world.final_spaces()
     assert len(index) == len(final)
-    got = [(h.space_id, h.score) for h in index.search(needs, k)]
-    assert_same_ranking(got, oracle.ranking(final, project, world), k)
+    hits = index.search(needs, k)
+    assert_same_ranking([(h.space_id, h.score) for h in hits],
+                        oracle.ranking(final, project, world), k)
+    terms = oracle.terms(project)
+    for h in hits:  # each place by its best room, and how many of its rooms fit
+        rooms = [s for s in final if s["place"] == h.space_id]
+        passing = {s["id"]: v.total for s in rooms
+                   if not (v := oracle.judge(s, terms, world)).failed}
+        assert h.room in passing and passing[h.room] == pytest.approx(h.score, abs=TOL)
+        assert h.rooms_fit == len(passing)
 
 
 @SETTINGS
@@ -69,5 +77,9 @@ def test_every_space_is_judged_and_explained_as_the_oracle_does(city):
             else:
                 assert line.score == pytest.approx(expected, abs=TOL), line
             assert line.weight == pytest.approx(verdict.weights[line.key], abs=TOL)
-    gone = {i for b in world.batches for i in b.removed} - {s["id"] for s in world.final_spaces()}
-    assert all(index.lookup(i) is None for i in gone)
+    gone = {i for b in world.batches for i in b.removed} - set(world.places())
+    assert all(index.place_rows(p) is None for p in gone)
+    for p in world.places():  # every place holds exactly its rooms of now
+        t, rows = index.place_rows(p)
+        assert sorted(t.id[rows].tolist()) == sorted(s["id"] for s in world.final_spaces()
+                                                     if s["place"] == p)

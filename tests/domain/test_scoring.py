@@ -128,7 +128,9 @@ def test_every_pairing_of_a_plan_passes_every_hard_constraint():
     cands, slots = [], {}
     for i, n in enumerate(NEEDS):
         slots[i] = n.slots
-        cands += [Candidate(i, h.space_id, h.score) for h in index.search(n, 10)]
+        # pairing books rooms: each place's best rooms are candidates
+        cands += [Candidate(i, room, score) for h in index.search(n, 10, rooms_per_place=3)
+                  for room, score in h.rooms]
     plan = plan_pairings(cands, slots, list(range(len(NEEDS))))
     assert plan.pairings
     for c in plan.pairings:
@@ -140,7 +142,8 @@ def test_explanations_carry_numbers_in_both_languages():
     index = SpaceIndex(TABLE, AREAS)
     n = next(n for n in NEEDS if index.search(n, 1))
     hit = index.search(n, 1)[0]
-    t, row = index.lookup(hit.space_id)
+    t, row = index.lookup(hit.room)
+    assert t.place[row] == hit.space_id
     ev = evaluate(t, np.array([row]), n, AREAS)
     lines = explain(t, ev, 0, n, AREAS)
     assert [ln.key for ln in lines] == list(CRITERIA)

@@ -60,11 +60,11 @@ def project_record(**kw) -> dict:
 
 @dataclass
 class Batch:
-    """One round of changes as services apply them: new versions, removals, maybe a
-    compaction afterwards."""
+    """One round of changes as services apply them: new versions of places (all the rooms
+    of each), places removed, maybe a compaction afterwards."""
 
     upserts: list[dict]
-    removed: list[int]
+    removed: list[int]  # place ids
     compact: bool = False
 
 
@@ -74,7 +74,7 @@ class World:
 
     areas: list[dict]  # every level; the finest are those no other area names as parent
     stops: dict[str, list[dict]]
-    spaces: list[dict]  # as first loaded
+    spaces: list[dict]  # rooms as first loaded; each names its ``place``
     batches: list[Batch] = field(default_factory=list)
 
     @property
@@ -87,13 +87,21 @@ class World:
         return [a for a in self.areas if a["id"] not in parents]
 
     def final_spaces(self) -> list[dict]:
-        """The catalogue after every change: what a fresh load would read."""
-        by_id = {s["id"]: s for s in self.spaces}
+        """The rooms after every change: what a fresh load would read."""
+        by_place: dict[int, list[dict]] = {}
+        for s in self.spaces:
+            by_place.setdefault(s["place"], []).append(s)
         for b in self.batches:
-            for i in b.removed:
-                by_id.pop(i, None)
-            by_id.update((s["id"], s) for s in b.upserts)
-        return [by_id[i] for i in sorted(by_id)]
+            for p in b.removed:
+                by_place.pop(p, None)
+            fresh: dict[int, list[dict]] = {}
+            for s in b.upserts:
+                fresh.setdefault(s["place"], []).append(s)
+            by_place.update(fresh)
+        return sorted((s for rooms in by_place.values() for s in rooms), key=lambda s: s["id"])
+
+    def places(self) -> list[int]:
+        return sorted({s["place"] for s in self.final_spaces()})
 
 
 def area_table(world: World) -> AreaTable:
@@ -310,28 +318,47 @@ def fitting_spaces(draw, id: int, project: dict, areas: list[dict],
     return s
 
 
+PLACE_FACTS = ("lon", "lat", "area_id", "available_from", "available_to", "title")
+
+
+@st.composite
+def places(draw, place: int, room_ids, project: dict, areas: list[dict]) -> list[dict]:
+    """The rooms of one place: mostly one, sometimes several sharing the place's location,
+    neighbourhood, dates and title (each room its own size, equipment, hours and cost)."""
+    n = draw(st.sampled_from([1, 1, 1, 2, 3]))
+    rooms = [draw(fitting_spaces(next(room_ids), project, areas)) for _ in range(n)]
+    for room in rooms:
+        room.update({f: rooms[0][f] for f in PLACE_FACTS}, place=place)
+        room["room_name"] = f"Room {room['id']}"
+    return rooms
+
+
 @st.composite
 def cities(draw, max_spaces: int = 60) -> tuple[World, dict]:
-    """A small city, a project in it, and a history of changes to its catalogue."""
+    """A small city, a project in it, and a history of changes to its catalogue.
+
+    Room keys and place ids are drawn from different ranges, so a test cannot mix them up.
+    """
     areas = draw(area_trees())
     project = draw(projects([a["id"] for a in areas]))
     stops = draw(stop_sets())
-    next_id = iter(range(1, 10_000))
-    first = [draw(fitting_spaces(next(next_id), project, areas))
+    room_ids = iter(range(1, 10_000))
+    place_ids = iter(range(50_001, 60_000))
+    first = [room for _ in range(draw(st.one_of(st.just(0), st.integers(1, max_spaces // 4),
+                                                st.integers(1, max_spaces // 4))))
              # a third of the cities start empty, as a new city does
-             for _ in range(draw(st.one_of(st.just(0), st.integers(1, max_spaces // 2),
-                                           st.integers(1, max_spaces // 2))))]
+             for room in draw(places(next(place_ids), room_ids, project, areas))]
     world = World(areas, stops, first)
     budget = max_spaces - len(first)
     for _ in range(draw(st.integers(0, 3))):
-        live = [s["id"] for s in world.final_spaces()]
-        changed = draw(st.lists(st.sampled_from(live), unique=True, max_size=min(budget, 6))) \
-            if live else []
-        fresh = draw(st.integers(0, max(0, min(budget - len(changed), 8))))
-        gone = draw(st.lists(st.sampled_from(live), unique=True, max_size=4)) if live else []
-        upserts = [draw(fitting_spaces(i, project, areas)) for i in changed] + \
-            [draw(fitting_spaces(next(next_id), project, areas)) for _ in range(fresh)]
+        live = world.places()
+        changed = draw(st.lists(st.sampled_from(live), unique=True,
+                                max_size=max(0, min(budget // 3, 4)))) if live else []
+        fresh = draw(st.integers(0, max(0, min(budget // 3 - len(changed), 4))))
+        gone = draw(st.lists(st.sampled_from(live), unique=True, max_size=3)) if live else []
+        upserts = [room for p in [*changed, *(next(place_ids) for _ in range(fresh))]
+                   for room in draw(places(p, room_ids, project, areas))]
         budget -= len(upserts)
-        world.batches.append(Batch(upserts, [i for i in gone if i not in changed],
+        world.batches.append(Batch(upserts, [p for p in gone if p not in changed],
                                    draw(st.booleans())))
     return world, project

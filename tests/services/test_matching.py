@@ -15,7 +15,7 @@ from spacematch.db.models import City, Project, Space
 from spacematch.domain.index import SpaceIndex
 from spacematch.domain.scoring import CRITERIA
 from spacematch.extensions import db
-from spacematch.services import matching, versioning
+from spacematch.services import indexes, matching, plans, versioning
 from spacematch.services.spaces import create_space, update_space
 from spacematch.services.users import create_user
 
@@ -125,11 +125,11 @@ def test_indexes_in_other_processes_follow_changes(demo_sqlite_app):
 def test_district_plan_never_double_books(demo_sqlite_app):
     with demo_sqlite_app.app_context():
         city = db.session.scalar(select(City).where(City.slug == "seoul"))
-        view = matching.plan_city(city)
+        view = plans.plan_city(city)
         plan, projects = view.plan, view.projects
         assert plan.status == "optimal" and len(plan.pairings) >= 12
         assert all(len(p["explanation"]) == 7 and p["district"] for p in view.pairings)
-        ci = matching.city_index(city)
+        ci = indexes.city_index(city)
         slots = {pid: matching.project_needs(db.session.get(Project, pid), ci.crs).slots
                  for pid in projects}
         for a in plan.pairings:
@@ -144,8 +144,8 @@ def test_district_plan_never_double_books(demo_sqlite_app):
 def test_fairness_rules_report_their_cost(demo_sqlite_app):
     with demo_sqlite_app.app_context():
         city = db.session.scalar(select(City).where(City.slug == "seoul"))
-        plain = matching.plan_city(city)
-        fair = matching.plan_city(city, vulnerable_priority=3.0, min_share=1.0)
+        plain = plans.plan_city(city)
+        fair = plans.plan_city(city, vulnerable_priority=3.0, min_share=1.0)
         assert fair.plan.status == "optimal"
         assert fair.plan.fairness_cost == pytest.approx(plain.plan.total - fair.plan.total)
         assert fair.plan.fairness_cost >= 0
@@ -186,7 +186,7 @@ def _archive_from_another_request(app, space_ids):
         db.session.execute(update(Space).where(Space.id.in_(list(space_ids)))
                            .values(status="archived", row_version=version))
         db.session.commit()
-        matching.city_index(_seoul())
+        indexes.city_index(_seoul())
 
 
 def _interrupt_after_first(monkeypatch, app, method, ids_of):
@@ -225,7 +225,7 @@ def test_why_not_keeps_one_index_while_the_catalogue_changes(demo_sqlite_app, mo
         pid = _seoul_projects()[0]
         sid = matching.suggest_spaces(pid, 1)[1][0].space_id
         before = matching.explain_pair(pid, sid)
-        removed = _interrupt_after_first(monkeypatch, demo_sqlite_app, "evaluate_one",
+        removed = _interrupt_after_first(monkeypatch, demo_sqlite_app, "evaluate_place",
                                          lambda ev, args: [args[0]] if ev is not None else [])
         assert matching.explain_pair(pid, sid) == before and removed == [[sid]]
         monkeypatch.undo()
@@ -234,19 +234,19 @@ def test_why_not_keeps_one_index_while_the_catalogue_changes(demo_sqlite_app, mo
 
 def test_a_plan_keeps_one_index_while_the_catalogue_changes(demo_sqlite_app, monkeypatch):
     with demo_sqlite_app.app_context():
-        before = matching.plan_city(_seoul())
+        before = plans.plan_city(_seoul())
         removed = _interrupt_after_first(monkeypatch, demo_sqlite_app, "search",
                                          lambda hits, _: [h.space_id for h in hits])
-        during = matching.plan_city(_seoul())
+        during = plans.plan_city(_seoul())
         assert removed
         assert during.pairings == before.pairings and during.unmatched == before.unmatched
         monkeypatch.undo()
-        after = matching.plan_city(_seoul())
+        after = plans.plan_city(_seoul())
         assert not {p["space_id"] for p in after.pairings} & set(removed[0])
 
 
 # -- why nothing fits -----------------------------------------------------------------------
-NEARBY = re.compile(r"capacity \((\d+) of (\d+) spaces nearby\)")
+NEARBY = re.compile(r"capacity \((\d+) of (\d+) rooms nearby\)")
 
 
 def test_why_nothing_fits_counts_a_newly_listed_space(demo_sqlite_app):
@@ -263,7 +263,7 @@ def test_why_nothing_fits_counts_a_newly_listed_space(demo_sqlite_app):
             "weekly_hours": "sun 10:00-12:00", "status": "open"}).id
 
         def counts():
-            reasons = [u["reason"] for u in matching.plan_city(_seoul()).unmatched
+            reasons = [u["reason"] for u in plans.plan_city(_seoul()).unmatched
                        if u["project_id"] == pid]
             found = NEARBY.search(reasons[0])
             assert found, reasons

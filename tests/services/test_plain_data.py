@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from spacematch.db.models import City, Project
 from spacematch.extensions import db
-from spacematch.services import catalogue, matching
+from spacematch.services import catalogue, matching, plans
 
 
 def orm_objects(value, path: str = "result") -> list[str]:
@@ -42,7 +42,7 @@ def test_services_return_plain_data(demo_sqlite_app):
             "list_projects": catalogue.list_projects(seoul),
             "summarise_city": catalogue.summarise_city(seoul),
             "suggest_spaces": matching.suggest_spaces(pid, 3),
-            "plan_city": matching.plan_city(seoul),
+            "plan_city": plans.plan_city(seoul),
         }
         for name, result in results.items():
             assert result, name

@@ -1,0 +1,153 @@
+"""A place's page: its rooms, what each could host, what the whole place could host at once,
+and which hours its pairings already take.
+
+Everyone sees the listed rooms of a place that is not a draft (services.rooms.list_rooms); a
+divisible place's divisions are one row ("12 rooms of about 60 m²"), though the place could
+host as many things at once as it has divisions. A room's hours are taken by its pairings
+that are accepted or approved and have not ended; its free hours are the rest of its own
+opening hours (or the place's), in the half-hour slots matching uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ..domain.hosting import PlaceFit, RoomHosting, could_host_place
+from ..domain.rooms import divide_place, effective_room, rooms_on_offer
+from ..domain.schedule import (
+    describe_hours,
+    describe_slots,
+    to_slot_mask,
+)
+from .bookings import taken_slots
+from .catalogue import space_detail
+from .rooms import RoomView, list_rooms
+
+NO_HOURS_TAKEN = "no hours taken yet"
+
+
+@dataclass(frozen=True)
+class RoomRow:
+    """A room of the place as its page shows it, or all of a divisible place's divisions.
+
+    ``own_*`` are the facts the room has of its own where they differ from the place's
+    (``None``: as the place).
+    """
+
+    id: int | None  # None for the divisions, which are not rooms of their own
+    name: str
+    count: int  # 1, or how many equal divisions the row stands for
+    floor_area_m2: float
+    capacity: int
+    floor_level: int
+    own_accessibility: list[str] | None
+    own_amenities: list[str] | None
+    own_allowed_uses: list[str] | None
+    own_hours: str | None  # described as matching reads them
+    own_cost: dict | None  # kind, amount, currency
+    fits: tuple[dict, ...]  # what it could host, best first (domain.hosting.HostingFit)
+    misfits: tuple[dict, ...]  # what it could not, each with its reason
+    bookings: int  # pairings taking its hours
+    taken_hours: str
+    free_hours: str
+
+
+@dataclass(frozen=True)
+class PlacePage:
+    place: dict  # catalogue.space_detail
+    rooms: tuple[RoomRow, ...]
+    # each activity some room fits, with the best room for it ("room", "room_id") and how
+    # many rooms fit it ("rooms"); best first
+    could_host: tuple[dict, ...]
+    could_not_host: tuple[dict, ...]  # with the reason of the room that comes closest
+    together: dict  # "activities" distinct rooms could host at once, "score", "en", "ko"
+
+
+def place_page(place_id: int) -> PlacePage:
+    """Everything the page of a place shows but its map; drafts are NotFound."""
+    place = space_detail(place_id)
+    views = list_rooms(place_id)
+    # the rooms the engine offers too: not the whole floor beside rooms of it
+    offered = {r["id"] for r in rooms_on_offer(place, [asdict(v) for v in views])}
+    listed = [v for v in views if v.id in offered]
+    divisions = divide_place(place)
+    rooms = [effective_room(place, asdict(r)) for r in listed]
+    rooms += [effective_room(place, d) for d in divisions]
+    hosting = could_host_place(place, rooms)
+    taken = _taken([r.id for r in listed])
+
+    rows = [_room_row(place, view, rooms[i], hosting.rooms[i], *taken.get(view.id, (None, 0)))
+            for i, view in enumerate(listed)]
+    if divisions:
+        first = len(listed)
+        m2 = divisions[0]["floor_area_m2"]
+        rows.append(RoomRow(
+            id=None, name=f"{len(divisions)} rooms of about {m2:g} m²", count=len(divisions),
+            floor_area_m2=m2, capacity=divisions[0]["capacity"],
+            floor_level=divisions[0]["floor_level"], own_accessibility=None, own_amenities=None,
+            own_allowed_uses=None, own_hours=None, own_cost=None,
+            fits=_fits(hosting.rooms[first].fits), misfits=_fits(hosting.rooms[first].misfits),
+            bookings=0, taken_hours=NO_HOURS_TAKEN,
+            free_hours=_free(rooms[first]["weekly_hours"], None)))
+
+    def entry(p: PlaceFit) -> dict:
+        if p.room_index < len(listed):
+            room, room_id = p.room, listed[p.room_index].id
+        elif divisions:  # "Room 3 of 12" is no room one could ask for by name
+            room, room_id = f"a room of about {divisions[0]['floor_area_m2']:g} m²", None
+        else:  # no room on offer: the place judged whole
+            room, room_id = p.room, None
+        return {**asdict(p.fit), "room": room, "room_id": room_id, "rooms": p.rooms}
+
+    together = hosting.together
+    return PlacePage(
+        place=place, rooms=tuple(rows),
+        could_host=tuple(entry(p) for p in hosting.place),
+        could_not_host=tuple(entry(p) for p in hosting.misfits),
+        together={"activities": [entry(p) for p in together.activities],
+                  "score": together.score, "en": together.en, "ko": together.ko})
+
+
+def _fits(fits) -> tuple[dict, ...]:
+    return tuple(asdict(f) for f in fits)
+
+
+def _taken(room_ids: list[int]) -> dict[int, tuple[np.ndarray, int]]:
+    return taken_slots(room_ids)
+
+
+def _free(hours: dict, taken: np.ndarray | None) -> str:
+    open_ = to_slot_mask(hours or {}, outward=False)
+    return describe_slots(open_ if taken is None else open_ & ~taken)
+
+
+def _taken_text(taken: np.ndarray | None, bookings: int) -> str:
+    if not bookings:
+        return NO_HOURS_TAKEN
+    if not taken.any():
+        return "booked, at hours not named"
+    return describe_slots(taken)
+
+
+def _room_row(place: dict, view: RoomView, room: dict, hosting: RoomHosting,
+              taken: np.ndarray | None, bookings: int) -> RoomRow:
+    def own(field: str) -> list[str] | None:
+        value = getattr(view, field)
+        return None if value is None or sorted(value) == sorted(place[field] or []) else value
+
+    own_hours = None
+    if view.weekly_hours is not None and view.weekly_hours != (place["weekly_hours"] or {}):
+        own_hours = describe_hours(view.weekly_hours, outward=False)
+    cost = (room["cost_kind"], float(room["cost_amount"] or 0), room["currency"])
+    place_cost = (place["cost_kind"], float(place["cost_amount"] or 0), place["currency"])
+    own_cost = (dict(zip(("kind", "amount", "currency"), cost, strict=True))
+                if view.cost_kind is not None and cost != place_cost else None)
+    return RoomRow(
+        id=view.id, name=view.name, count=1, floor_area_m2=view.floor_area_m2,
+        capacity=view.capacity, floor_level=view.floor_level,
+        own_accessibility=own("accessibility"), own_amenities=own("amenities"),
+        own_allowed_uses=own("allowed_uses"), own_hours=own_hours, own_cost=own_cost,
+        fits=_fits(hosting.fits), misfits=_fits(hosting.misfits), bookings=bookings,
+        taken_hours=_taken_text(taken, bookings), free_hours=_free(room["weekly_hours"], taken))
