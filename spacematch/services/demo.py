@@ -125,6 +125,7 @@ def _load_city_spaces(city: City, folder: Path, sources, progress) -> LoadReport
             values["row_version"] = version
     _write_in_chunks(Space, inserts, updates, progress, report.title)
     rooms.add_missing_rooms(city.id)  # a new place is a place with its whole-space room
+    rooms.resize_whole_rooms([u["id"] for u in updates])  # and it keeps the place's size
     report.count("new spaces", len(inserts))
     report.count("updated spaces", len(updates))
     report.count("unchanged spaces", unchanged)

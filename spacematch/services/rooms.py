@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import DateTime as SqlDateTime
-from sqlalchemy import case, exists, func, insert, literal, select
+from sqlalchemy import case, exists, func, insert, literal, select, update
+from sqlalchemy.orm import aliased
 
 from ..db.base import utcnow
 from ..db.models import Room, Space, User
@@ -167,6 +168,26 @@ def add_missing_rooms(city_id: int | None = None) -> int:
     # SQLAlchemy keeps an INSERT's row count only when asked to.
     return db.session.execute(insert(Room).from_select(columns, source),
                               execution_options={"preserve_rowcount": True}).rowcount
+
+
+def resize_whole_rooms(place_ids: list[int], chunk: int = 500) -> None:
+    """Give each of ``place_ids`` whose only room is its whole-space room that room's size
+    again: the place's floor area, capacity and floor level.
+
+    For loaders that update places in bulk, past ``update_space`` (which keeps the room in
+    step itself); in the caller's transaction. A room the owner named, or one of several, is
+    the owner's and is left alone.
+    """
+    other = aliased(Room)
+    rooms_of_place = (select(func.count(other.id)).where(other.space_id == Room.space_id)
+                      .scalar_subquery())
+    sizes = {f: select(getattr(Space, f)).where(Space.id == Room.space_id).scalar_subquery()
+             for f in _SIZE}
+    for i in range(0, len(place_ids), chunk):
+        db.session.execute(
+            update(Room).where(Room.space_id.in_(place_ids[i:i + chunk]),
+                               Room.name == WHOLE_SPACE, rooms_of_place == 1)
+            .values(**sizes).execution_options(synchronize_session=False))
 
 
 # --- for services.spaces: a place's rooms as the place is created or edited ----------------------

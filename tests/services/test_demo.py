@@ -7,10 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
-from spacematch.db.models import Area, City, Project, Space, User
+from spacematch.db.models import Area, City, Project, Room, Space, User
 from spacematch.extensions import db
 from spacematch.services import versioning
 from spacematch.services.demo import load_demo
@@ -175,3 +175,21 @@ def test_every_demo_place_has_its_whole_room_once(demo_app):
         assert len(per_place) == places > 20_000 and {n for _, n in per_place} == {1}
         load_demo(DATA)
         assert db.session.scalar(select(func.count(Room.id))) == places
+
+
+def test_a_reloaded_place_gives_its_whole_space_room_its_size_again(demo_app):
+    """A place the loader updates keeps its automatic room the size of the place."""
+    with demo_app.app_context():
+        library = Space.source_ref.like("demo:seoul-library:%")
+        sid = db.session.scalar(select(Space.id).where(library).order_by(Space.id).limit(1))
+        shrunk = {"floor_area_m2": 1.0, "capacity": 1, "floor_level": 9}
+        db.session.execute(update(Space).where(Space.id == sid).values(**shrunk))
+        db.session.execute(update(Room).where(Room.space_id == sid).values(**shrunk))
+        db.session.commit()
+        assert load_demo(DATA)[0].stored["updated spaces"] == 1
+        place = db.session.get(Space, sid, populate_existing=True)
+        (room,) = db.session.scalars(select(Room).where(Room.space_id == sid)
+                                     .execution_options(populate_existing=True))
+        assert place.floor_area_m2 > 1
+        assert (room.name, room.floor_area_m2, room.capacity, room.floor_level) == (
+            "Whole space", place.floor_area_m2, place.capacity, place.floor_level)
