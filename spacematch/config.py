@@ -3,7 +3,10 @@ the mapping passed to ``create_app``. Every variable is listed in README.md."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 # name -> (default, description). The README table is generated from the same facts.
@@ -13,7 +16,11 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
         "SQLAlchemy URL. Default: a SpatiaLite file instance/spacematch.sqlite. For PostGIS: "
         "postgresql+psycopg://user@host/dbname",
     ),
-    "SECRET_KEY": (None, "Flask secret key; a random one is made per process if unset."),
+    "SECRET_KEY": (
+        None,
+        "Flask secret key (signs the session cookie). If unset, one is made once and kept in "
+        "the instance folder's file secret_key (mode 0600), so every worker shares it.",
+    ),
     "SPATIALITE_LIBRARY": ("mod_spatialite", "Name or path of the SpatiaLite extension."),
     "TILE_URL": (
         "",
@@ -21,7 +28,25 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     ),
     "TILE_ATTRIBUTION": ("", "Attribution shown for TILE_URL tiles."),
     "DEFAULT_CITY": ("", "Slug of the city the home page shows first (default: the first loaded)."),
+    "REDIS_URL": (
+        "",
+        "Redis for the sign-in rate limits (redis://127.0.0.1:6379/0), shared by every worker; "
+        "empty = counted in each process's memory.",
+    ),
+    "SECURE_COOKIES": (
+        "auto",
+        "auto: cookies are Secure when the request came over HTTPS; always: always Secure, and "
+        "links made outside a request use https.",
+    ),
+    "PROXY_COUNT": (
+        "0",
+        "How many reverse proxies stand in front of the app; their X-Forwarded-For, -Proto and "
+        "-Host headers are then trusted (client address for rate limits, HTTPS for cookies).",
+    ),
 }
+
+SECURE_COOKIE_MODES = ("auto", "always")
+SECRET_KEY_FILE = "secret_key"
 
 
 def from_environment(instance_path: str) -> dict:
@@ -32,5 +57,52 @@ def from_environment(instance_path: str) -> dict:
     if not cfg["SPACEMATCH_DATABASE_URL"]:
         db_file = Path(instance_path) / "spacematch.sqlite"
         cfg["SPACEMATCH_DATABASE_URL"] = f"sqlite:///{db_file}"
-    cfg["SECRET_KEY"] = cfg.pop("SPACEMATCH_SECRET_KEY") or os.urandom(32).hex()
+    # None: create_app reads (or makes) the instance folder's key, unless a caller gives one
+    cfg["SECRET_KEY"] = cfg.pop("SPACEMATCH_SECRET_KEY") or None
     return cfg
+
+
+def instance_secret_key(instance_path: str | os.PathLike) -> str:
+    """The key in ``<instance_path>/secret_key``, made on first use.
+
+    Several workers may start at once: each writes a key to a private temporary file and
+    hard-links it to ``secret_key``, which succeeds for the first only (a link never replaces
+    a file), and then all of them read the one that won. Nobody reads a half-written file.
+    """
+    folder = Path(instance_path)
+    path = folder / SECRET_KEY_FILE
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            with contextlib.suppress(FileExistsError):  # another worker was first: use its key
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    key = path.read_text(encoding="utf-8").strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable secret key (at least 32 characters); "
+                           "delete it to have a new one made, or set SPACEMATCH_SECRET_KEY")
+    return key
+
+
+def secure_cookie_mode(value: str | None) -> str:
+    mode = (value or "auto").strip().lower()
+    if mode not in SECURE_COOKIE_MODES:
+        raise ValueError(f"SPACEMATCH_SECURE_COOKIES must be one of "
+                         f"{', '.join(SECURE_COOKIE_MODES)}, not {value!r}")
+    return mode
+
+
+def proxy_count(value: str | int | None) -> int:
+    try:
+        count = int(value or 0)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ValueError(f"SPACEMATCH_PROXY_COUNT must be a whole number ≥ 0, not {value!r}")
+    return count

@@ -62,8 +62,8 @@ class SpatialiteTemplates:
     def clone(self, stage: str) -> str:
         if stage not in self.files:
             path = self.root / f"template-{stage}.sqlite"
-            _build(create_app({"SPACEMATCH_DATABASE_URL": f"sqlite:///{path}", "TESTING": True}),
-                   stage)
+            _build(create_app({"SPACEMATCH_DATABASE_URL": f"sqlite:///{path}", "TESTING": True,
+                               "SECRET_KEY": "test"}), stage)
             self.files[stage] = path
         target = self.root / f"test-{uuid.uuid4().hex[:10]}.sqlite"
         shutil.copyfile(self.files[stage], target)
@@ -89,7 +89,8 @@ class PostgisTemplates:
         if stage not in self.built:
             self._run(f'DROP DATABASE IF EXISTS "{tpl}"')
             self._run(f'CREATE DATABASE "{tpl}" TEMPLATE "{self.base.database}"')
-            _build(create_app({"SPACEMATCH_DATABASE_URL": self._url(tpl), "TESTING": True}), stage)
+            _build(create_app({"SPACEMATCH_DATABASE_URL": self._url(tpl), "TESTING": True,
+                               "SECRET_KEY": "test"}), stage)
             self.built.add(stage)
         name = f"{self.prefix}_{uuid.uuid4().hex[:10]}"
         self._run(f'CREATE DATABASE "{name}" TEMPLATE "{tpl}"')

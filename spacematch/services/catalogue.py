@@ -124,6 +124,7 @@ def space_detail(space_id: int) -> dict:
     return {
         "id": space.id, "title": space.title, "description": space.description,
         "owner_kind": space.owner_kind, "owner": space.owner.display_name,
+        "owner_id": space.owner_id,
         "address": space.address, "lon": pt.x, "lat": pt.y,
         "area": area.name_en or area.name, "area_local": area.name,
         "district": (area.parent.name_en or area.parent.name) if area.parent else None,

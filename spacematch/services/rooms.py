@@ -93,6 +93,41 @@ def list_rooms(place_id: int, actor: User | None = None) -> list[RoomView]:
     return [room_view(r) for r in db.session.scalars(stmt.order_by(Room.position, Room.id))]
 
 
+@dataclass(frozen=True)
+class ManagedPlace:
+    """A place as its owner manages its rooms: every room, paused ones too."""
+
+    id: int
+    title: str
+    status: str
+    floor_area_m2: float
+    capacity: int
+    divisible_room_m2: float | None
+    divisible_rooms: int | None
+    currency: str
+    rooms: list[RoomView]
+
+
+def rooms_to_manage(actor: User | None, place_id: int) -> ManagedPlace:
+    """The place and all its rooms, for its owner (or an admin) only."""
+    place = require_record_owner(actor, "owner", Space, place_id, "owner_id", "place")
+    rooms = db.session.scalars(select(Room).where(Room.space_id == place.id)
+                               .order_by(Room.position, Room.id))
+    return ManagedPlace(place.id, place.title, place.status, place.floor_area_m2,
+                        place.capacity, place.divisible_room_m2, place.divisible_rooms,
+                        place.currency, [room_view(r) for r in rooms])
+
+
+def room_to_edit(actor: User | None, room_id: int) -> tuple[RoomView, ManagedPlace]:
+    """One room and its place, for the place's owner (or an admin) only."""
+    require_role(actor, "owner")
+    room = db.session.get(Room, room_id)
+    if room is None:
+        raise NotFound(f"No room {room_id}.")
+    place = rooms_to_manage(actor, room.space_id)
+    return next(r for r in place.rooms if r.id == room_id), place
+
+
 def add_room(actor: User | None, place_id: int, data: dict) -> RoomView:
     """The place's owner (or an admin) adds a room; it goes last unless given a position."""
     with versioning.locked_write() as version:

@@ -1,23 +1,67 @@
-"""Accounts: creation with validation, and the role checks every write path uses."""
+"""Accounts: sign-up, sign-in, password changes, accounts made by an admin, and the role checks
+every write path uses.
+
+Groups and owners sign themselves up; officials and admins are made by an admin
+(``create_user(..., actor=admin)``) or on the server (``spacematch create-user``). Every
+function hands out a ``UserView``, never the ORM row.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
+from sqlalchemy.exc import IntegrityError
 
 from ..db.models import User
 from ..domain.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from ..domain.vocabulary import ROLES
 from ..extensions import db
+from . import passwords
 from .audit import record
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 10
+MIN_PASSWORD = passwords.MIN_LENGTH
+SELF_SERVICE_ROLES = ("group", "owner")
+# the column sizes of user_account: longer text would be a database error, not a field problem
+_LENGTHS = {"email": 254, "display_name": 120, "organisation": 200, "contact": 200}
+_TAKEN = "an account with this e-mail address already exists"
 
 
-def require_role(actor: User | None, *roles: str) -> User:
+class Actor(Protocol):
+    """Who is acting: a ``UserView``, or anything else with these attributes."""
+
+    id: int
+    email: str
+    role: str
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    email: str
+    role: str
+    display_name: str
+    organisation: str | None
+    contact: str | None
+    is_active: bool
+    # Changes whenever the password does. The web layer keeps it in the session, so a
+    # password change ends every session that was signed in with the old password.
+    session_token: str
+
+
+def _view(user: User) -> UserView:
+    return UserView(id=user.id, email=user.email, role=user.role,
+                    display_name=user.display_name, organisation=user.organisation,
+                    contact=user.contact, is_active=user.is_active,
+                    session_token=hashlib.sha256(user.password_hash.encode()).hexdigest()[:20])
+
+
+def require_role(actor: Actor | None, *roles: str) -> Actor:
     """Return ``actor`` if signed in with one of ``roles`` (admins may do anything)."""
     if actor is None or not actor.is_active:
         raise PermissionDenied("Please sign in first.")
@@ -26,8 +70,8 @@ def require_role(actor: User | None, *roles: str) -> User:
     return actor
 
 
-def require_record_owner(actor: User | None, role: str, model, record_id: int, owner_attr: str,
-                         what: str):
+def require_record_owner(actor: Actor | None, role: str, model, record_id: int,
+                         owner_attr: str, what: str):
     """The record ``record_id`` of ``model``, if ``actor`` (of ``role``) owns it or is an admin."""
     require_role(actor, role)
     obj = db.session.get(model, record_id)
@@ -40,29 +84,156 @@ def require_record_owner(actor: User | None, role: str, model, record_id: int, o
 
 def create_user(*, email: str, password: str, role: str, display_name: str,
                 organisation: str | None = None, contact: str | None = None,
-                actor: User | None = None, system: bool = False) -> User:
-    """Create an account. Only admins may, except ``system`` (the CLI, run on the server)."""
+                actor: Actor | None = None, system: bool = False) -> UserView:
+    """Create an account of any role. Only admins may, except ``system`` (the CLI, run on the
+    server)."""
     if not system:
         require_role(actor, "admin")
-    problems = []
-    email = (email or "").strip().lower()
-    if not _EMAIL.match(email):
-        problems.append(FieldProblem("email", f"{email!r} is not an e-mail address"))
-    if role not in ROLES:
-        problems.append(FieldProblem("role", f"must be one of {', '.join(ROLES)}"))
-    if len(password or "") < MIN_PASSWORD:
-        problems.append(FieldProblem("password", f"must have at least {MIN_PASSWORD} characters"))
-    if not (display_name or "").strip():
-        problems.append(FieldProblem("display_name", "is required"))
-    if problems:
-        raise ValidationError(problems)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"An account for {email} already exists.")
-    user = User(email=email, password_hash=generate_password_hash(password), role=role,
-                display_name=display_name.strip(), organisation=organisation, contact=contact)
-    db.session.add(user)
-    db.session.flush()
-    record(actor, "create", user, after={"email": email, "role": role},
+    fields = _clean(email=email, password=password, role=role, display_name=display_name,
+                    organisation=organisation, contact=contact, roles=ROLES)
+    user = None if _email_taken(fields["email"]) else _insert(fields, password)
+    if user is None:
+        raise Conflict(f"An account for {fields['email']} already exists.")
+    record(actor, "create", user, after={"email": user.email, "role": user.role},
            label="command line" if system else None)
     db.session.commit()
+    return _view(user)
+
+
+def check_sign_up(*, email: str, password: str, role: str, display_name: str,
+                  organisation: str | None = None) -> dict:
+    """The cleaned fields of a sign-up, or a ValidationError naming every bad one (the e-mail
+    too when it is taken). Writes nothing: a form can show these problems together with its
+    own."""
+    return _clean(email=email, password=password, role=role, display_name=display_name,
+                  organisation=organisation, contact=None, roles=SELF_SERVICE_ROLES,
+                  taken_is_a_problem=True)
+
+
+def sign_up(*, email: str, password: str, role: str, display_name: str,
+            organisation: str | None = None) -> UserView:
+    """A group or an owner makes their own account; it is active at once."""
+    fields = check_sign_up(email=email, password=password, role=role,
+                           display_name=display_name, organisation=organisation)
+    user = _insert(fields, password)
+    if user is None:
+        raise ValidationError(FieldProblem("email", _TAKEN))
+    view = _view(user)
+    record(view, "sign_up", user, after={"email": user.email, "role": user.role})
+    db.session.commit()
+    return view
+
+
+def authenticate(email: str, password: str) -> UserView | None:
+    """The account whose e-mail and password these are, or ``None`` (whichever is wrong).
+
+    An unknown e-mail costs one hash comparison like a known one. A werkzeug hash, or an
+    argon2 hash with older parameters, is replaced by a new argon2 hash.
+    """
+    address = (email or "").strip().lower()
+    user = (db.session.scalar(select(User).where(User.email == address))
+            if _EMAIL.match(address) and len(address) <= _LENGTHS["email"] else None)
+    if user is None or not user.is_active:
+        passwords.verify(None, password)
+        return None
+    ok, new_hash = passwords.verify(user.password_hash, password)
+    if not ok:
+        return None
+    if new_hash:
+        user.password_hash = new_hash
+        db.session.commit()
+    return _view(user)
+
+
+def change_password(actor: Actor | None, current_password: str,
+                    new_password: str) -> UserView:
+    """Set a new password for ``actor``, who must give the current one. Returns the account
+    with its new session token."""
+    user = _password_change(actor, current_password, new_password)
+    user.password_hash = passwords.hash_password(new_password)
+    record(actor, "change_password", user)
+    db.session.commit()
+    return _view(user)
+
+
+def check_password_change(actor: Actor | None, current_password: str,
+                          new_password: str) -> None:
+    """A ValidationError naming what is wrong with this change, if anything. Writes nothing."""
+    _password_change(actor, current_password, new_password)
+
+
+def _password_change(actor, current_password, new_password) -> User:
+    require_role(actor, *ROLES)
+    user = db.session.get(User, actor.id)
+    if user is None or not user.is_active:
+        raise PermissionDenied("Please sign in first.")
+    problems = []
+    ok, _ = passwords.verify(user.password_hash, current_password)
+    if not ok:
+        problems.append(FieldProblem("current_password", "is not your current password"))
+    weak = passwords.password_problem(new_password, email=user.email, name=user.display_name)
+    if weak:
+        problems.append(FieldProblem("new_password", weak))
+    elif ok and new_password == current_password:
+        problems.append(FieldProblem("new_password", "must differ from the current password"))
+    if problems:
+        raise ValidationError(problems)
+    return user
+
+
+def session_user(user_id: int, session_token: str) -> UserView | None:
+    """The active account ``user_id``, if ``session_token`` is still its token."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    view = _view(user)
+    return view if view.session_token == session_token else None
+
+
+def _clean(*, email, password, role, display_name, organisation, contact,
+           roles: tuple[str, ...], taken_is_a_problem: bool = False) -> dict:
+    """The fields, trimmed, or a ValidationError naming every bad one (with
+    ``taken_is_a_problem``, an e-mail that has an account already is one)."""
+    fields = {"email": (email or "").strip().lower(), "role": role,
+              "display_name": (display_name or "").strip(),
+              "organisation": (organisation or "").strip() or None,
+              "contact": (contact or "").strip() or None}
+    problems = []
+    if not _EMAIL.match(fields["email"]):
+        problems.append(FieldProblem("email", f"{fields['email']!r} is not an e-mail address"))
+    elif taken_is_a_problem and _email_taken(fields["email"]):
+        problems.append(FieldProblem("email", _TAKEN))
+    if not role:
+        problems.append(FieldProblem("role", f"choose one: {' or '.join(roles)}"))
+    elif role not in roles:
+        made_by_admin = "; officials and administrators are made by an administrator"
+        problems.append(FieldProblem("role", f"must be one of {', '.join(roles)}"
+                                             + ("" if roles == ROLES else made_by_admin)))
+    weak = passwords.password_problem(password, email=fields["email"],
+                                      name=fields["display_name"])
+    if weak:
+        problems.append(FieldProblem("password", weak))
+    if not fields["display_name"]:
+        problems.append(FieldProblem("display_name", "is required"))
+    for name, limit in _LENGTHS.items():
+        if fields[name] and len(fields[name]) > limit:
+            problems.append(FieldProblem(name, f"must have at most {limit} characters"))
+    if problems:
+        raise ValidationError(problems)
+    return fields
+
+
+def _email_taken(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email == email)) is not None
+
+
+def _insert(fields: dict, password: str) -> User | None:
+    """The new account, or ``None`` if a concurrent request took its e-mail first."""
+    user = User(password_hash=passwords.hash_password(password), **fields)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return None
     return user

@@ -18,6 +18,7 @@ from spacematch.db.models import Area
 from spacematch.extensions import db
 from spacematch.services import catalogue
 from spacematch.services.projects import create_project
+from spacematch.services.spaces import create_space
 from spacematch.services.users import create_user
 
 from .conftest import MAP_TIMEOUT_MS, SHOTS, new_page, open_map, open_space_popup
@@ -39,6 +40,8 @@ PAGES = {
     "project-suggestions": ("project-suggestions", 200, MAP_READY),
     "project-no-match": ("project-no-match", 200, MAP_READY, "[data-testid=no-match]"),
     "plan": ("/plan?city=seoul", 200, "[data-testid=pairings] tbody tr"),
+    "sign-in": ("/sign-in", 200, "main form"),
+    "sign-up": ("/sign-up", 200, "main form"),
     "not-found": ("/spaces/99999999", 404, "h1"),
     "bad-input": ("/plan?city=seoul&priority=nan", 400, "h1"),
 }
@@ -93,6 +96,123 @@ def test_map_controls_popups_and_tooltips_have_no_wcag_21_aa_violations(
     page.wait_for_selector(".leaflet-tooltip")
     found += [f"suggestion tooltip: {v}" for v in _violations(page, axe)]
     page.close()
+    assert not found, "axe-core found WCAG 2.1 AA violations:\n" + "\n".join(found)
+
+
+def test_account_pages_with_errors_have_no_wcag_21_aa_violations(
+        server, browser, axe, demo_sqlite_app):
+    """The account forms as people meet them: with a wrong password, with every sign-up
+    problem at once, signed in and changing the password, and over the rate limit."""
+    with demo_sqlite_app.app_context():
+        create_user(email="choir@example.org", password="a long passphrase", role="group",
+                    display_name="Mapo choir", system=True)
+    found = []
+
+    def check(page, name, width):
+        found.extend(f"{width}px {name}: {v}" for v in _violations(page, axe))
+        page.screenshot(path=str(SHOTS / f"a11y-{name}-{width}.png"), full_page=True)
+
+    SHOTS.mkdir(exist_ok=True)
+    for width, height in SCREENS:
+        page = new_page(browser, width, height)
+        submit = "main form button[type=submit]"
+        page.goto(f"{server}/sign-in")
+        page.fill("#email", "choir@example.org")
+        page.fill("#password", "a wrong passphrase")
+        page.click(submit)
+        page.wait_for_selector("#password-error")
+        check(page, "sign-in-error", width)
+
+        page.goto(f"{server}/sign-up")
+        page.fill("#display_name", "Another choir")
+        page.fill("#email", "choir@example.org")
+        page.fill("#password", "Password123")
+        page.fill("#password_again", "Password1234")
+        page.click(submit)
+        page.wait_for_selector("#email-error")
+        check(page, "sign-up-error", width)
+
+        page.goto(f"{server}/sign-in")
+        page.fill("#email", "choir@example.org")
+        page.fill("#password", "a long passphrase")
+        page.click(submit)
+        page.wait_for_selector("nav form[action='/sign-out']")
+        page.goto(f"{server}/account/password")
+        page.fill("#current_password", "not my password")
+        page.fill("#new_password", "short")
+        page.click(submit)
+        page.wait_for_selector("#current_password-error")
+        check(page, "change-password-error", width)
+        page.locator("nav form[action='/sign-out'] button").click()
+        page.wait_for_selector("nav a[href^='/sign-in']")
+        page.close()
+    assert not found, "axe-core found WCAG 2.1 AA violations:\n" + "\n".join(found)
+
+
+def test_the_owners_room_pages_have_no_wcag_21_aa_violations(
+        server, browser, axe, demo_sqlite_app):
+    """An owner's places, a place's rooms, the add-a-room form with its problems shown, and
+    the edit form."""
+    with demo_sqlite_app.app_context():
+        owner = create_user(email="centre@example.org", password="a long passphrase",
+                            role="owner", display_name="Sajik centre", system=True)
+        place = create_space(owner, {
+            "title": "사직동 주민센터", "owner_kind": "public", "lon": 126.9687,
+            "lat": 37.5759, "floor_area_m2": 600, "capacity": 300, "status": "listed",
+            "rooms": [{"name": "3층 강당", "floor_area_m2": 150, "capacity": 80},
+                      {"name": "2층 소회의실", "floor_area_m2": 40, "capacity": 16}]}).id
+    found = []
+    SHOTS.mkdir(exist_ok=True)
+    for width, height in SCREENS:
+        page = new_page(browser, width, height)
+
+        def check(name, page=page, width=width):
+            found.extend(f"{width}px {name}: {v}" for v in _violations(page, axe))
+            page.screenshot(path=str(SHOTS / f"a11y-{name}-{width}.png"), full_page=True)
+
+        page.goto(f"{server}/sign-in")
+        page.fill("#email", "centre@example.org")
+        page.fill("#password", "a long passphrase")
+        page.click("main form button[type=submit]")
+        page.wait_for_selector("nav form[action='/sign-out']")
+        page.goto(f"{server}/my/places")
+        page.wait_for_selector("[data-testid=my-places]")
+        check("my-places")
+        page.goto(f"{server}/spaces/{place}/rooms")
+        page.wait_for_selector("[data-testid=managed-rooms] >> text=3층 강당")
+        check("rooms")
+        page.click(f"a[href='/spaces/{place}/rooms/new']")
+        page.fill("#floor_area_m2", "900")
+        page.click("main form button[type=submit]")
+        page.wait_for_selector("#name-error")
+        check("add-room-error")
+        page.goto(f"{server}/spaces/{place}/rooms")
+        page.locator("a", has_text="Edit").first.click()
+        page.wait_for_selector("#name")
+        check("edit-room")
+        page.close()
+    assert not found, "axe-core found WCAG 2.1 AA violations:\n" + "\n".join(found)
+
+
+def test_the_too_many_attempts_page_has_no_wcag_21_aa_violations(server, browser, axe):
+    """Reached by signing in wrongly until the limit (5 a minute per account; the browser's
+    one address meets its own limit of 10 on the narrow screen)."""
+    found = []
+    for width, height in SCREENS:
+        page = new_page(browser, width, height)
+        for _ in range(6):
+            page.goto(f"{server}/sign-in")
+            page.fill("#email", f"limited-{width}@example.org")
+            page.fill("#password", "a wrong passphrase")
+            page.click("main form button[type=submit]")
+            page.wait_for_selector("#password-error, h1:has-text('Too many attempts')")
+            if page.locator("h1:has-text('Too many attempts')").count():
+                break
+        assert page.locator("h1:has-text('Too many attempts')").count() == 1
+        found += [f"{width}px: {v}" for v in _violations(page, axe)]
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"a11y-too-many-attempts-{width}.png"), full_page=True)
+        page.close()
     assert not found, "axe-core found WCAG 2.1 AA violations:\n" + "\n".join(found)
 
 

@@ -1,0 +1,270 @@
+"""Accounts in the browser: sign up, sign in, sign out, change password.
+
+Flask-Login keeps who is signed in, in the signed session cookie; Flask-WTF checks the CSRF
+token of every form (CSRFProtect, for the whole app); Flask-Limiter counts sign-in attempts
+per address and per account. The rules themselves live in ``services/users.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import Unauthorized
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, StringField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from ..domain.errors import ValidationError
+from ..extensions import limiter, login_manager
+from ..services import users
+from ..services.passwords import MAX_LENGTH, MIN_LENGTH
+from .errors import wants_json
+
+bp = Blueprint("auth", __name__)
+
+# Per address: one person (or one office behind one address) trying several accounts. Per
+# account: many addresses trying one account. Both count every POST, right or wrong.
+SIGN_IN_PER_ADDRESS = "10 per minute"
+SIGN_IN_PER_ACCOUNT = "5 per minute"
+SIGN_UP_PER_ADDRESS = "10 per minute"
+PASSWORD_CHANGES_PER_ACCOUNT = "5 per minute"
+
+login_manager.login_view = "auth.sign_in"
+# A session is bound to the browser's address and user agent: a cookie replayed from another
+# address or browser is signed out (a deterrent, not a proof: Flask-Login reads the address
+# from X-Forwarded-For when a request has one).
+login_manager.session_protection = "strong"
+
+REQUIRED = "is required"
+ROLE_CHOICES = [SelectChoice("group", "Community group · 지역 활동 단체"),
+                SelectChoice("owner", "Space owner · 공간 소유자")]
+
+
+class SignedInUser:
+    """Flask-Login's user: the account as the services hand it out (``view``).
+
+    Its session id names the account's session token too, so a session made before a
+    password change no longer loads (``users.session_user``).
+    """
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, view: users.UserView):
+        self.view = view
+
+    def __getattr__(self, name: str):  # id, email, role, display_name, is_active …
+        if name == "view":  # not set yet (a copy being made): no endless recursion
+            raise AttributeError(name)
+        return getattr(self.view, name)
+
+    def get_id(self) -> str:
+        return f"{self.view.id}:{self.view.session_token}"
+
+
+@login_manager.user_loader
+def _load_user(session_id: str) -> SignedInUser | None:
+    user_id, _, token = session_id.partition(":")
+    view = users.session_user(int(user_id), token) if user_id.isdigit() else None
+    return SignedInUser(view) if view else None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    if wants_json():
+        raise Unauthorized("Please sign in first.")
+    flash("Please sign in first · 먼저 로그인해 주세요", "info")
+    # only a page can be gone back to: after signing in, a browser GETs ``next``
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.sign_in", next=back))
+
+
+def actor() -> users.UserView | None:
+    """Who is signed in, for the services' ``actor`` arguments."""
+    return current_user.view if current_user.is_authenticated else None
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else ``None`` (no open redirect).
+
+    >>> [safe_next(t) for t in ("/projects/3?k=5", "//evil.example", "/\\\\evil.example",
+    ...                         "https://evil.example/", "/\\t/evil.example", "projects")]
+    ['/projects/3?k=5', None, None, None, None, None]
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # browsers read "\" as "/" and drop tabs and newlines: "/\evil" and "/\t/evil" go off-site
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.app_context_processor
+def _account_links():
+    """The header's "Sign in" link brings a person back to the page they were reading."""
+    if request.blueprint == "auth":
+        back = safe_next(request.values.get("next"))
+    else:
+        back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return {"sign_in_url": url_for("auth.sign_in", next=back),
+            "sign_up_url": url_for("auth.sign_up", next=back)}
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+class SignInForm(FlaskForm):
+    email = EmailField("E-mail · 이메일", validators=[InputRequired(REQUIRED), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField("Password · 비밀번호",
+                             validators=[InputRequired(REQUIRED), Length(max=MAX_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+
+
+# The sign-up and password forms check only what is theirs (the password typed twice); the
+# services judge the rest, and the views show both sets of problems at once.
+
+class SignUpForm(FlaskForm):
+    role = RadioField("I am · 저는", choices=ROLE_CHOICES, validate_choice=False)
+    display_name = StringField("Name shown to others · 다른 사람에게 보이는 이름",
+                               render_kw={"autocomplete": "name"})
+    organisation = StringField("Group, agency or company (optional) · 단체·기관·회사 (선택)",
+                               render_kw={"autocomplete": "organization"})
+    email = EmailField("E-mail · 이메일", render_kw={"autocomplete": "email"})
+    password = PasswordField("Password · 비밀번호", render_kw={"autocomplete": "new-password"})
+    password_again = PasswordField(
+        "Password again · 비밀번호 확인",
+        validators=[EqualTo("password", "must match the password")],
+        render_kw={"autocomplete": "new-password"})
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password · 현재 비밀번호",
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("New password · 새 비밀번호",
+                                 render_kw={"autocomplete": "new-password"})
+    new_password_again = PasswordField(
+        "New password again · 새 비밀번호 확인",
+        validators=[EqualTo("new_password", "must match the new password")],
+        render_kw={"autocomplete": "new-password"})
+
+
+PASSWORD_HINT = (f"At least {MIN_LENGTH} characters; a few words make a good one · "
+                 f"{MIN_LENGTH}자 이상, 여러 단어를 이어 쓰면 좋습니다")
+
+
+def _typed_account() -> str:
+    """The account a sign-in attempt names, as the per-account rate-limit key (hashed: the
+    limiter's storage need not hold e-mail addresses)."""
+    email = (request.form.get("email") or "").strip().lower()
+    return "sign-in:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _signed_in_account() -> str:
+    return f"account:{current_user.get_id()}" if current_user.is_authenticated else "anonymous"
+
+
+def _show_problems(form: FlaskForm, error: ValidationError) -> None:
+    """Each problem under its field; one with no field of the form above the form."""
+    for problem in error.problems:
+        field = form._fields.get(problem.field)
+        if field is not None and problem.field not in ("csrf_token", "next"):
+            field.errors = [*field.errors, problem.problem]
+        else:
+            form.form_errors.append(problem.describe())
+
+
+def _start_session(view: users.UserView) -> None:
+    # nothing from before signing in is carried over, and the CSRF token is a new one
+    session.clear()
+    login_user(SignedInUser(view))
+
+
+def _back(form_next: str | None = None):
+    return redirect(safe_next(form_next) or safe_next(request.args.get("next"))
+                    or url_for("web.home"))
+
+
+# --- views ------------------------------------------------------------------------------------
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_PER_ADDRESS, methods=["POST"])
+@limiter.limit(SIGN_IN_PER_ACCOUNT, key_func=_typed_account, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:  # nothing to do: go where they were going
+        return _back()
+    form = SignInForm(next=safe_next(request.args.get("next")))
+    if form.validate_on_submit():
+        view = users.authenticate(form.email.data, form.password.data)
+        if view is not None:
+            _start_session(view)
+            flash(f"Signed in as {view.display_name} · 로그인했습니다", "success")
+            return _back(form.next.data)
+        form.password.errors = [*form.password.errors,
+                                "e-mail or password is not right · 이메일 또는 비밀번호가 "
+                                "맞지 않습니다"]
+    status = 400 if request.method == "POST" else 200
+    return render_template("sign_in.html", form=form), status
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(SIGN_UP_PER_ADDRESS, methods=["POST"])
+def sign_up():
+    if current_user.is_authenticated:
+        return _back()
+    form = SignUpForm(next=safe_next(request.args.get("next")))
+    if form.is_submitted():
+        fields = {"email": form.email.data, "password": form.password.data,
+                  "role": form.role.data, "display_name": form.display_name.data,
+                  "organisation": form.organisation.data}
+        try:
+            if not form.validate():
+                users.check_sign_up(**fields)  # the services' problems, shown beside the form's
+            else:
+                view = users.sign_up(**fields)
+                _start_session(view)
+                flash(f"Welcome, {view.display_name} · 가입을 환영합니다", "success")
+                return _back(form.next.data)
+        except ValidationError as error:
+            _show_problems(form, error)
+    status = 400 if request.method == "POST" else 200
+    return render_template("sign_up.html", form=form, password_hint=PASSWORD_HINT), status
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    logout_user()
+    session.clear()
+    flash("Signed out · 로그아웃했습니다", "success")
+    return redirect(url_for("web.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(PASSWORD_CHANGES_PER_ACCOUNT, key_func=_signed_in_account, methods=["POST"],
+               exempt_when=lambda: not current_user.is_authenticated)
+def change_password():
+    form = ChangePasswordForm()
+    if form.is_submitted():
+        change = (actor(), form.current_password.data, form.new_password.data)
+        try:
+            if not form.validate():
+                users.check_password_change(*change)
+            else:
+                view = users.change_password(*change)
+                # this session carries on with the new token; every other one has ended
+                _start_session(view)
+                flash("Password changed; other browsers signed in as you are signed out · "
+                      "비밀번호를 바꿨습니다", "success")
+                return redirect(url_for("auth.change_password"))
+        except ValidationError as error:
+            _show_problems(form, error)
+    status = 400 if request.method == "POST" else 200
+    return render_template("change_password.html", form=form,
+                           password_hint=PASSWORD_HINT), status

@@ -1,0 +1,217 @@
+"""Owners manage the rooms of their places in the browser: add, edit, pause and resume.
+
+Views are thin: the form is read into the plain values ``services.rooms`` checks, and the
+service's problems are shown under their fields. Only the place's owner (or an admin) gets
+past the service; everyone else gets its PermissionDenied, a 403 page.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FormField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
+from wtforms import Form as SubForm
+
+from ..domain.activities import load_activities
+from ..domain.errors import ValidationError
+from ..domain.schedule import DAYS
+from ..domain.vocabulary import ACCESSIBILITY, AMENITIES
+from ..services import rooms, spaces
+from .auth import actor
+
+bp = Blueprint("rooms", __name__)
+
+DAY_NAMES = {"mon": "Monday · 월", "tue": "Tuesday · 화", "wed": "Wednesday · 수",
+             "thu": "Thursday · 목", "fri": "Friday · 금", "sat": "Saturday · 토",
+             "sun": "Sunday · 일"}
+SAME = "Same as the place · 장소와 같음"
+
+
+class Checkboxes(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class DayHours(SubForm):
+    opens = StringField("Opens · 시작", render_kw={"type": "time"})
+    closes = StringField("Closes · 종료", render_kw={"type": "time"})
+
+
+class RoomForm(FlaskForm):
+    name = StringField("Name · 이름", render_kw={"maxlength": 120})
+    floor_area_m2 = StringField("Floor area (m²) · 면적", render_kw={"inputmode": "decimal"})
+    capacity = StringField("Capacity (people) · 수용 인원", render_kw={"inputmode": "numeric"})
+    floor_level = StringField("Floor (0 = ground, −1 = basement) · 층",
+                              render_kw={"inputmode": "numeric"})
+    same_accessibility = BooleanField(SAME, default=True)
+    accessibility = Checkboxes("Access · 접근성",
+                               choices=[SelectChoice(c, f"{en} · {ko}") for c, (en, ko) in
+                                        ACCESSIBILITY.items()], validate_choice=False)
+    same_amenities = BooleanField(SAME, default=True)
+    amenities = Checkboxes("Equipped with · 시설",
+                           choices=[SelectChoice(c, f"{en} · {ko}")
+                                    for c, (en, ko) in AMENITIES.items()],
+                           validate_choice=False)
+    same_allowed_uses = BooleanField(SAME, default=True)
+    allowed_uses = Checkboxes("Uses allowed (none ticked: any) · 허용 용도",
+                              choices=[], validate_choice=False)
+    same_weekly_hours = BooleanField(SAME, default=True)
+    cost_kind = RadioField("Cost · 이용료", choices=[
+        SelectChoice("", SAME), SelectChoice("free", "Free · 무료"),
+        SelectChoice("hourly", "By the hour · 시간당"),
+        SelectChoice("monthly", "By the month · 월")], default="", validate_choice=False)
+    cost_amount = StringField("Amount · 금액", render_kw={"inputmode": "decimal"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed_uses.choices = [SelectChoice(a.code, f"{a.name_en} · {a.name_ko}")
+                                     for a in load_activities().values()]
+        for day in DAYS:
+            row = self[f"hours_{day}"].form
+            row.opens.label.text = f"{DAY_NAMES[day]}: opens · 시작"
+            row.closes.label.text = f"{DAY_NAMES[day]}: closes · 종료"
+
+    def day_rows(self) -> list:
+        return [self[f"hours_{day}"].form for day in DAYS]
+
+
+# a row per day, each a field of its own (hours_mon-opens …), so that a missing row is
+# simply a closed day
+for _day in DAYS:
+    setattr(RoomForm, f"hours_{_day}", FormField(DayHours))
+
+
+def _values(form: RoomForm) -> dict:
+    """The form as the values ``services.rooms`` checks; a fact left "same" is None."""
+    hours = {}
+    for day, row in zip(DAYS, form.day_rows(), strict=True):
+        opens, closes = row.opens.data, row.closes.data
+        if opens or closes:
+            # a time input cannot say 24:00; 23:59 means "until midnight"
+            hours[day] = [f"{opens or ''}-{'24:00' if closes == '23:59' else closes or ''}"]
+    own_cost = bool(form.cost_kind.data)
+    return {
+        "name": form.name.data, "floor_area_m2": form.floor_area_m2.data,
+        "capacity": form.capacity.data, "floor_level": form.floor_level.data or None,
+        "accessibility": None if form.same_accessibility.data else form.accessibility.data,
+        "amenities": None if form.same_amenities.data else form.amenities.data,
+        "allowed_uses": None if form.same_allowed_uses.data else form.allowed_uses.data,
+        "weekly_hours": None if form.same_weekly_hours.data else hours,
+        "cost_kind": form.cost_kind.data or None,
+        "cost_amount": (form.cost_amount.data or None) if own_cost else None,
+    }
+
+
+def _fill(form: RoomForm, room: rooms.RoomView) -> None:
+    """An edit form showing the room as stored."""
+    form.name.data, form.floor_area_m2.data = room.name, f"{room.floor_area_m2:g}"
+    form.capacity.data, form.floor_level.data = str(room.capacity), str(room.floor_level)
+    for field in ("accessibility", "amenities", "allowed_uses"):
+        value = getattr(room, field)
+        getattr(form, f"same_{field}").data = value is None
+        getattr(form, field).data = list(value or [])
+    form.same_weekly_hours.data = room.weekly_hours is None
+    for day, row in zip(DAYS, form.day_rows(), strict=True):
+        ranges = (room.weekly_hours or {}).get(day) or []
+        if ranges:  # the form shows one range a day: the first opening to the last closing
+            opens, closes = ranges[0].split("-")[0], ranges[-1].split("-")[1]
+            row.opens.data, row.closes.data = opens, "23:59" if closes == "24:00" else closes
+    form.cost_kind.data = room.cost_kind or ""
+    form.cost_amount.data = "" if room.cost_amount is None else f"{room.cost_amount:g}"
+
+
+def _show_problems(form: RoomForm, error: ValidationError) -> None:
+    """Each problem under its field (``weekly_hours.tue`` under Tuesday's row)."""
+    for problem in error.problems:
+        name = problem.field.split(".")[0].split("[")[0]
+        field = form._fields.get(name)
+        if name == "weekly_hours":
+            field = form.same_weekly_hours
+        if field is None or name == "csrf_token":
+            form.form_errors.append(problem.describe())
+        else:
+            field.errors = [*field.errors, problem.problem]
+
+
+@bp.get("/my/places")
+@login_required
+def my_places():
+    return render_template("my_places.html", places=spaces.places_of(actor()))
+
+
+@bp.get("/spaces/<int:space_id>/rooms")
+@login_required
+def manage(space_id: int):
+    place = rooms.rooms_to_manage(actor(), space_id)
+    return render_template("rooms.html", place=place)
+
+
+@bp.route("/spaces/<int:space_id>/rooms/new", methods=["GET", "POST"])
+@login_required
+def add(space_id: int):
+    place = rooms.rooms_to_manage(actor(), space_id)  # only its owner sees the form
+    return _room_form(place, None, lambda values: rooms.add_room(actor(), space_id, values),
+                      "Room added · 방을 추가했습니다")
+
+
+@bp.route("/rooms/<int:room_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(room_id: int):
+    room, place = rooms.room_to_edit(actor(), room_id)
+    return _room_form(place, room, lambda values: rooms.update_room(actor(), room_id, values),
+                      "Room saved · 저장했습니다")
+
+
+def _room_form(place: rooms.ManagedPlace, room: rooms.RoomView | None, save, done: str):
+    """Show the form (an edit shows the room as stored); on a valid send, save and go back
+    to the rooms; else the form again with its problems (400)."""
+    form = RoomForm()
+    if room is not None and not form.is_submitted():
+        _fill(form, room)
+    elif form.validate_on_submit():
+        try:
+            saved = save(_values(form))
+        except ValidationError as exc:
+            _show_problems(form, exc)
+        else:
+            flash(f"{done}: {saved.name}", "success")
+            return redirect(url_for("rooms.manage", space_id=place.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("room_form.html", form=form, place=place, room=room), status
+
+
+class StatusForm(FlaskForm):
+    """Pause and resume are forms of their own: a CSRF token and nothing else."""
+
+
+@bp.post("/rooms/<int:room_id>/pause")
+@login_required
+def pause(room_id: int):
+    return _set_status(room_id, rooms.pause_room, "Room paused · 방을 일시 중지했습니다")
+
+
+@bp.post("/rooms/<int:room_id>/resume")
+@login_required
+def resume(room_id: int):
+    return _set_status(room_id, rooms.resume_room, "Room listed again · 방을 다시 등록했습니다")
+
+
+def _set_status(room_id: int, change, done: str):
+    StatusForm().validate_on_submit()  # CSRFProtect has already refused a missing token
+    _, place = rooms.room_to_edit(actor(), room_id)
+    try:
+        room = change(actor(), room_id)
+    except ValidationError as exc:
+        flash("; ".join(p.problem for p in exc.problems), "danger")
+    else:
+        flash(f"{done}: {room.name}", "success")
+    return redirect(url_for("rooms.manage", space_id=place.id))
