@@ -75,8 +75,26 @@ def _text(max_len: int):
         text = str(value).strip()
         if len(text) > max_len:
             raise ValidationError(FieldProblem(field, f"is longer than {max_len} characters"))
+        check_characters(field, text)
         return text
     return check
+
+
+def check_characters(field: str, text: str) -> None:
+    """Refuse what no database stores as text: control characters (tabs and line breaks
+    aside; PostgreSQL refuses NUL) and lone surrogates (not UTF-8).
+
+    >>> check_characters("name", "Hall" + chr(0))
+    Traceback (most recent call last):
+    ...
+    spacematch.domain.errors.ValidationError: Invalid input: name: must not contain control ...
+    """
+    if any((ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 for c in text):
+        raise ValidationError(FieldProblem(field, "must not contain control characters"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(FieldProblem(field, "is not valid text (UTF-8)")) from None
 
 
 def _number(lo: float, hi: float, integer: bool = False):

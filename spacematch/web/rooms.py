@@ -7,7 +7,7 @@ past the service; everyone else gets its PermissionDenied, a 403 page.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -174,7 +174,8 @@ def edit(room_id: int):
 def _room_form(place: rooms.ManagedPlace, room: rooms.RoomView | None, save, done: str):
     """Show the form (an edit shows the room as stored); on a valid send, save and go back
     to the rooms; else the form again with its problems (400)."""
-    form = RoomForm()
+    # the form reads form fields only: a JSON body or a file where text belongs is no input
+    form = RoomForm(formdata=request.form if request.method == "POST" else None)
     if room is not None and not form.is_submitted():
         _fill(form, room)
     elif form.validate_on_submit():

@@ -99,3 +99,18 @@ def test_a_place_has_at_most_so_many_rooms():
     with pytest.raises(ValidationError) as err:
         clean_place({**SPACE, "rooms": [ROOM] * (MAX_ROOMS + 1)})
     assert [p.field for p in err.value.problems] == ["rooms"]
+
+
+@pytest.mark.parametrize("bad", ["Hall" + chr(0), "Hall" + chr(27) + "[2J", "Hall" + chr(0xD800)])
+def test_text_no_database_stores_is_named_on_its_field(bad):
+    """PostgreSQL stores no NUL and no lone surrogate; control characters are never meant."""
+    with pytest.raises(ValidationError) as err:
+        clean_room({"name": bad, "floor_area_m2": 50, "capacity": 10})
+    assert [p.field for p in err.value.problems] == ["name"]
+    with pytest.raises(ValidationError) as err:
+        clean_space({"title": bad, "owner_kind": "public", "lon": 126.97, "lat": 37.57,
+                     "floor_area_m2": 50, "capacity": 10})
+    assert [p.field for p in err.value.problems] == ["title"]
+    # tabs and line breaks are text
+    assert clean_room({"name": "Hall\twith a tab", "floor_area_m2": 50,
+                       "capacity": 10})["name"] == "Hall\twith a tab"

@@ -1,6 +1,7 @@
 """Owners add, edit, pause and resume the rooms of their places in the browser's forms."""
 
 import html
+import io
 
 from sqlalchemy import select
 
@@ -137,3 +138,23 @@ def test_my_places_lists_only_my_own(seoul_app):
     assert f'href="/spaces/{place}/rooms"' in page
     # and the place's page offers its owner the way in
     assert f'href="/spaces/{place}/rooms"' in client.get(f"/spaces/{place}").get_data(as_text=True)
+
+
+def test_odd_input_is_refused_by_name_never_a_server_error(seoul_app):
+    """A NUL in a name (PostgreSQL stores no NUL), a JSON body, a file where text belongs."""
+    app = seoul_app
+    client, place = _owner_with_a_place(app)
+    new = f"/spaces/{place}/rooms/new"
+    answer = _post(client, new, name="Hall" + chr(0), floor_area_m2="100", capacity="50")
+    assert answer.status_code == 400
+    assert field_error(answer.get_data(as_text=True), "name") == \
+        "must not contain control characters"
+    csrf = token(client, new)
+    for body in ([1, 2], "Hall", {"name": 5, "capacity": [1]}):
+        answer = client.post(new, json=body, headers={"X-CSRFToken": csrf})
+        assert answer.status_code == 400, body
+    answer = client.post(new, data={"csrf_token": csrf, "name": (io.BytesIO(b"x"), "a.txt"),
+                                    "floor_area_m2": "100", "capacity": "50"},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 400
+    assert set(_rooms(app, place)) == {"Whole space"}
