@@ -4,10 +4,14 @@ the mapping passed to ``create_app``. Every variable is listed in README.md."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
+import stat
 import tempfile
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 # name -> (default, description). The README table is generated from the same facts.
 SETTINGS: dict[str, tuple[str | None, str]] = {
@@ -18,8 +22,9 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     ),
     "SECRET_KEY": (
         None,
-        "Flask secret key (signs the session cookie). If unset, one is made once and kept in "
-        "the instance folder's file secret_key (mode 0600), so every worker shares it.",
+        "Flask secret key (signs the session cookie), at least 32 characters. If unset, one "
+        "is made once and kept in the instance folder's file secret_key (mode 0600), so every "
+        "worker shares it.",
     ),
     "SPATIALITE_LIBRARY": ("mod_spatialite", "Name or path of the SpatiaLite extension."),
     "TILE_URL": (
@@ -47,6 +52,7 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
 
 SECURE_COOKIE_MODES = ("auto", "always")
 SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY = 32  # characters; the key made here has 64
 
 
 def from_environment(instance_path: str) -> dict:
@@ -58,7 +64,14 @@ def from_environment(instance_path: str) -> dict:
         db_file = Path(instance_path) / "spacematch.sqlite"
         cfg["SPACEMATCH_DATABASE_URL"] = f"sqlite:///{db_file}"
     # None: create_app reads (or makes) the instance folder's key, unless a caller gives one
-    cfg["SECRET_KEY"] = cfg.pop("SPACEMATCH_SECRET_KEY") or None
+    key = cfg.pop("SPACEMATCH_SECRET_KEY") or None
+    if key is not None and len(key.strip()) < MIN_SECRET_KEY:
+        # a short key can be guessed offline from one session cookie, then any forged
+        raise ValueError(
+            f"SPACEMATCH_SECRET_KEY must have at least {MIN_SECRET_KEY} characters (it has "
+            f"{len(key.strip())}); make one with: python -c \"import secrets; "
+            f"print(secrets.token_hex(32))\", or unset it to use the instance folder's key")
+    cfg["SECRET_KEY"] = key
     return cfg
 
 
@@ -68,9 +81,17 @@ def instance_secret_key(instance_path: str | os.PathLike) -> str:
     Several workers may start at once: each writes a key to a private temporary file and
     hard-links it to ``secret_key``, which succeeds for the first only (a link never replaces
     a file), and then all of them read the one that won. Nobody reads a half-written file.
+
+    A key file that group or others may read (copied in, or made with a loose umask) is made
+    private (0600), with a warning: the key may have been read already, so replace it if
+    others share the machine.
     """
     folder = Path(instance_path)
     path = folder / SECRET_KEY_FILE
+    if path.is_symlink() and not path.exists():
+        raise RuntimeError(f"{path} is a symbolic link to {os.readlink(path)}, which does not "
+                           "exist: point it at the key file, or delete it to have a new key "
+                           "made there")
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".secret_key.")  # mode 0600
@@ -83,11 +104,26 @@ def instance_secret_key(instance_path: str | os.PathLike) -> str:
                 os.link(temporary, path)
         finally:
             os.unlink(temporary)
+    _make_private(path)
     key = path.read_text(encoding="utf-8").strip()
-    if len(key) < 32:
+    if len(key) < MIN_SECRET_KEY:
         raise RuntimeError(f"{path} holds no usable secret key (at least 32 characters); "
                            "delete it to have a new one made, or set SPACEMATCH_SECRET_KEY")
     return key
+
+
+def _make_private(path: Path) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if not mode & 0o077:
+        return
+    try:
+        path.chmod(0o600)
+    except OSError as error:
+        raise RuntimeError(f"{path} may be read by others (mode {mode:04o}) and could not be "
+                           f"made private ({error.strerror}): chmod 600 it") from error
+    log.warning("%s could be read by others (mode %04o): made private (0600). Replace the key "
+                "(delete the file; everyone is signed out) if others may have read it.",
+                path, mode)
 
 
 def secure_cookie_mode(value: str | None) -> str:

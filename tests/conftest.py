@@ -76,7 +76,11 @@ class SpatialiteTemplates:
 class PostgisTemplates:
     def __init__(self, base_url: str):
         self.base = make_url(base_url)
-        self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
+        # Connected to the maintenance database, never to the base one: PostgreSQL copies a
+        # template only while nobody is connected to it, and a second suite running beside
+        # this one (tests/browser/stress.sh) copies the base database too.
+        self.admin = create_engine(self.base.set(database="postgres"),
+                                   isolation_level="AUTOCOMMIT")
         self.built: set[str] = set()
         self.prefix = f"smt_{os.getpid()}"
 

@@ -9,6 +9,7 @@ sign-in. A hash that cannot match anything (the demo accounts' ``!…``) never v
 from __future__ import annotations
 
 import contextlib
+import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,6 +18,7 @@ from werkzeug.security import check_password_hash
 MIN_LENGTH = 10
 MAX_LENGTH = 1024  # long passphrases are welcome; a megabyte "password" is not
 _WERKZEUG = ("scrypt:", "pbkdf2:")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 # The most used passwords of ten characters or more (breach lists), and the site's own name:
 # a length rule alone lets every one of them through.
@@ -54,9 +56,12 @@ def verify(stored: str | None, password: str) -> tuple[bool, str | None]:
             return False, None
         return True, hash_password(password) if _hasher.check_needs_rehash(stored) else None
     if stored and stored.startswith(_WERKZEUG):
-        if check_password_hash(stored, password):
-            return True, hash_password(password)
-        return False, None
+        try:
+            if check_password_hash(stored, password):
+                return True, hash_password(password)
+            return False, None
+        except ValueError:  # a damaged hash (a bad number, an unknown digest): no match
+            pass
     with contextlib.suppress(VerificationError):
         _hasher.verify(_DUMMY, password)
     return False, None
@@ -76,6 +81,8 @@ def password_problem(password: str | None, *, email: str = "", name: str = "") -
     'must not be your e-mail address or name'
     """
     password = password or ""
+    if CONTROL_CHARACTERS.search(password):  # nobody types them; a form or a paste gone wrong
+        return "must not contain control characters"
     if len(password) < MIN_LENGTH:
         return f"must have at least {MIN_LENGTH} characters"
     if len(password) > MAX_LENGTH:

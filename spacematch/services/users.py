@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db.models import User
@@ -29,6 +29,7 @@ SELF_SERVICE_ROLES = ("group", "owner")
 # the column sizes of user_account: longer text would be a database error, not a field problem
 _LENGTHS = {"email": 254, "display_name": 120, "organisation": 200, "contact": 200}
 _TAKEN = "an account with this e-mail address already exists"
+_CONTROL = "must not contain control characters"
 
 
 class Actor(Protocol):
@@ -132,17 +133,39 @@ def authenticate(email: str, password: str) -> UserView | None:
     """
     address = (email or "").strip().lower()
     user = (db.session.scalar(select(User).where(User.email == address))
-            if _EMAIL.match(address) and len(address) <= _LENGTHS["email"] else None)
+            if _could_be_an_account(address) else None)
     if user is None or not user.is_active:
         passwords.verify(None, password)
         return None
-    ok, new_hash = passwords.verify(user.password_hash, password)
+    stored = user.password_hash
+    ok, new_hash = passwords.verify(stored, password)
     if not ok:
         return None
     if new_hash:
-        user.password_hash = new_hash
+        # Compare and set: a password changed since ``stored`` was read (another request)
+        # stays changed, and this sign-in, made with the password before, fails.
+        upgraded = db.session.execute(
+            update(User).where(User.id == user.id, User.password_hash == stored)
+            .values(password_hash=new_hash).execution_options(synchronize_session=False))
         db.session.commit()
+        if upgraded.rowcount != 1:
+            return None
     return _view(user)
+
+
+def _could_be_an_account(address: str) -> bool:
+    """Whether ``address`` could be a stored e-mail: one no account can have is not looked up
+    (PostgreSQL refuses a NUL even in a query)."""
+    return (bool(_EMAIL.match(address)) and len(address) <= _LENGTHS["email"]
+            and not passwords.CONTROL_CHARACTERS.search(address) and _is_utf8(address))
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
 
 
 def change_password(actor: Actor | None, current_password: str,
@@ -170,7 +193,8 @@ def _password_change(actor, current_password, new_password) -> User:
     problems = []
     ok, _ = passwords.verify(user.password_hash, current_password)
     if not ok:
-        problems.append(FieldProblem("current_password", "is not your current password"))
+        problems.append(FieldProblem("current_password", _CONTROL if _has_control(
+            current_password) else "is not your current password"))
     weak = passwords.password_problem(new_password, email=user.email, name=user.display_name)
     if weak:
         problems.append(FieldProblem("new_password", weak))
@@ -199,7 +223,14 @@ def _clean(*, email, password, role, display_name, organisation, contact,
               "organisation": (organisation or "").strip() or None,
               "contact": (contact or "").strip() or None}
     problems = []
-    if not _EMAIL.match(fields["email"]):
+    # What no column stores as text (PostgreSQL refuses NUL; UTF-8 has no lone surrogates),
+    # and line breaks or tabs, which no one-line field holds: each a problem of its field.
+    bad_text = {name: problem for name in _LENGTHS
+                if (problem := _text_problem(fields[name]))}
+    problems += [FieldProblem(name, problem) for name, problem in bad_text.items()]
+    if "email" in bad_text:
+        pass  # named already
+    elif not _EMAIL.match(fields["email"]):
         problems.append(FieldProblem("email", f"{fields['email']!r} is not an e-mail address"))
     elif taken_is_a_problem and _email_taken(fields["email"]):
         problems.append(FieldProblem("email", _TAKEN))
@@ -216,11 +247,23 @@ def _clean(*, email, password, role, display_name, organisation, contact,
     if not fields["display_name"]:
         problems.append(FieldProblem("display_name", "is required"))
     for name, limit in _LENGTHS.items():
-        if fields[name] and len(fields[name]) > limit:
+        if fields[name] and len(fields[name]) > limit and name not in bad_text:
             problems.append(FieldProblem(name, f"must have at most {limit} characters"))
     if problems:
         raise ValidationError(problems)
     return fields
+
+
+def _has_control(text: str | None) -> bool:
+    return bool(text) and passwords.CONTROL_CHARACTERS.search(text) is not None
+
+
+def _text_problem(text: str | None) -> str | None:
+    if _has_control(text):
+        return _CONTROL
+    if text and not _is_utf8(text):
+        return "is not valid text (UTF-8)"
+    return None
 
 
 def _email_taken(email: str) -> bool:

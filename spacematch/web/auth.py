@@ -2,7 +2,9 @@
 
 Flask-Login keeps who is signed in, in the signed session cookie; Flask-WTF checks the CSRF
 token of every form (CSRFProtect, for the whole app); Flask-Limiter counts sign-in attempts
-per address and per account. The rules themselves live in ``services/users.py``.
+per address, and failed ones per account. The rules themselves live in ``services/users.py``.
+The forms take web forms only, and read their fields only (``request.form``): a JSON body is
+refused (415), a file where text belongs is no input.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import Unauthorized, UnsupportedMediaType
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
@@ -25,17 +28,23 @@ from .errors import wants_json
 
 bp = Blueprint("auth", __name__)
 
-# Per address: one person (or one office behind one address) trying several accounts. Per
-# account: many addresses trying one account. Both count every POST, right or wrong.
+# Per address, every POST: one person (or one office behind one address) trying several
+# accounts. The account limits count failed sign-ins only, so the right password is never what
+# keeps an owner out. Per account and address: a guesser at one address gets 5 tries a minute
+# at an account, and closes only that address to it, never the owner's. Per account, from any
+# address: a guesser with many addresses gets 20 a minute (under 30,000 a day, against a
+# password of 10+ characters that is not a common one); to keep the owner out for a minute
+# they must fail 20 times in it, from at least 4 addresses.
 SIGN_IN_PER_ADDRESS = "10 per minute"
-SIGN_IN_PER_ACCOUNT = "5 per minute"
+FAILED_SIGN_INS_PER_ACCOUNT_AND_ADDRESS = "5 per minute"
+FAILED_SIGN_INS_PER_ACCOUNT = "20 per minute"
 SIGN_UP_PER_ADDRESS = "10 per minute"
 PASSWORD_CHANGES_PER_ACCOUNT = "5 per minute"
 
 login_manager.login_view = "auth.sign_in"
-# A session is bound to the browser's address and user agent: a cookie replayed from another
-# address or browser is signed out (a deterrent, not a proof: Flask-Login reads the address
-# from X-Forwarded-For when a request has one).
+# A session is tied to the browser's user agent and address as Flask-Login sees them; it reads
+# the address from X-Forwarded-For, which any client sets, so this stops no copied cookie.
+# What ends copies is a password change (the session token, users.session_user).
 login_manager.session_protection = "strong"
 
 REQUIRED = "is required"
@@ -158,11 +167,29 @@ PASSWORD_HINT = (f"At least {MIN_LENGTH} characters; a few words make a good one
                  f"{MIN_LENGTH}자 이상, 여러 단어를 이어 쓰면 좋습니다")
 
 
+FORM_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _form_data():
+    """What the forms read: the fields of a web form (never a JSON body, never a file)."""
+    return request.form if request.method == "POST" else None
+
+
 def _typed_account() -> str:
     """The account a sign-in attempt names, as the per-account rate-limit key (hashed: the
-    limiter's storage need not hold e-mail addresses)."""
+    limiter's storage need not hold e-mail addresses). Read from the form's own data, and
+    normalised as ``users.authenticate`` does, so every spelling of one account counts once."""
     email = (request.form.get("email") or "").strip().lower()
-    return "sign-in:" + hashlib.sha256(email.encode()).hexdigest()
+    return "sign-in:" + hashlib.sha256(email.encode("utf-8", "replace")).hexdigest()
+
+
+def _typed_account_here() -> str:
+    return f"{_typed_account()}:{get_remote_address()}"
+
+
+def _sign_in_failed(response) -> bool:
+    """Whether this request checked a password and it was wrong (``sign_in`` says so)."""
+    return g.get("sign_in_failed", False)
 
 
 def _signed_in_account() -> str:
@@ -192,19 +219,34 @@ def _back(form_next: str | None = None):
 
 # --- views ------------------------------------------------------------------------------------
 
+FORM_VIEWS = ("auth.sign_in", "auth.sign_up", "auth.change_password")
+
+
+@bp.before_request
+def _web_forms_only():
+    if (request.method == "POST" and request.endpoint in FORM_VIEWS
+            and request.mimetype not in FORM_BODIES):
+        raise UnsupportedMediaType("Send this as a web form (application/x-www-form-urlencoded "
+                                   "or multipart/form-data), as the page's form does.")
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(SIGN_IN_PER_ADDRESS, methods=["POST"])
-@limiter.limit(SIGN_IN_PER_ACCOUNT, key_func=_typed_account, methods=["POST"])
+@limiter.limit(FAILED_SIGN_INS_PER_ACCOUNT_AND_ADDRESS, key_func=_typed_account_here,
+               methods=["POST"], deduct_when=_sign_in_failed)
+@limiter.limit(FAILED_SIGN_INS_PER_ACCOUNT, key_func=_typed_account, methods=["POST"],
+               deduct_when=_sign_in_failed)
 def sign_in():
     if current_user.is_authenticated:  # nothing to do: go where they were going
         return _back()
-    form = SignInForm(next=safe_next(request.args.get("next")))
+    form = SignInForm(formdata=_form_data(), next=safe_next(request.args.get("next")))
     if form.validate_on_submit():
         view = users.authenticate(form.email.data, form.password.data)
         if view is not None:
             _start_session(view)
             flash(f"Signed in as {view.display_name} · 로그인했습니다", "success")
             return _back(form.next.data)
+        g.sign_in_failed = True
         form.password.errors = [*form.password.errors,
                                 "e-mail or password is not right · 이메일 또는 비밀번호가 "
                                 "맞지 않습니다"]
@@ -217,7 +259,7 @@ def sign_in():
 def sign_up():
     if current_user.is_authenticated:
         return _back()
-    form = SignUpForm(next=safe_next(request.args.get("next")))
+    form = SignUpForm(formdata=_form_data(), next=safe_next(request.args.get("next")))
     if form.is_submitted():
         fields = {"email": form.email.data, "password": form.password.data,
                   "role": form.role.data, "display_name": form.display_name.data,
@@ -250,7 +292,7 @@ def sign_out():
 @limiter.limit(PASSWORD_CHANGES_PER_ACCOUNT, key_func=_signed_in_account, methods=["POST"],
                exempt_when=lambda: not current_user.is_authenticated)
 def change_password():
-    form = ChangePasswordForm()
+    form = ChangePasswordForm(formdata=_form_data())
     if form.is_submitted():
         change = (actor(), form.current_password.data, form.new_password.data)
         try:

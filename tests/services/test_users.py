@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import event, select
 from werkzeug.security import generate_password_hash
 
 from spacematch.db.models import AuditEvent, Space, User
@@ -24,6 +24,7 @@ from spacematch.services.users import (
 )
 
 GOOD = "a long passphrase"
+NEW = "a brand new passphrase"
 
 
 def _hash(email: str) -> str:
@@ -251,3 +252,87 @@ def test_role_checks_take_the_plain_account(demo_sqlite_app):
         inactive = dataclasses.replace(owner, is_active=False)
         with pytest.raises(PermissionDenied):
             require_record_owner(inactive, "owner", *args)
+
+
+def test_a_password_change_during_a_sign_in_is_not_undone_by_its_hash_upgrade(
+        backend_app, monkeypatch):
+    """A sign-in with the old (werkzeug-hashed) password verifies it; before it stores the
+    upgraded hash, the owner changes the password elsewhere. The change stands."""
+    with backend_app.app_context():
+        db.session.add(User(email="old@example.org", password_hash=generate_password_hash(GOOD),
+                            role="group", display_name="Old"))
+        db.session.commit()
+        real_verify = passwords.verify
+
+        def verify_then_changed_elsewhere(stored, password):
+            answer = real_verify(stored, password)
+            with db.engine.begin() as other:  # another request, another connection
+                other.execute(User.__table__.update().where(User.email == "old@example.org")
+                              .values(password_hash=passwords.hash_password(NEW)))
+            return answer
+
+        monkeypatch.setattr(passwords, "verify", verify_then_changed_elsewhere)
+        assert authenticate("old@example.org", GOOD) is None  # no longer the password
+        monkeypatch.setattr(passwords, "verify", real_verify)
+        db.session.rollback()
+        assert _hash("old@example.org").startswith("$argon2id$")
+        assert authenticate("old@example.org", GOOD) is None
+        assert authenticate("old@example.org", NEW) is not None
+
+
+@pytest.mark.parametrize("stored", [
+    "pbkdf2:sha256:x$salt$abc", "pbkdf2:nosuchdigest:1000$salt$abc", "scrypt:1:2:3$s$h",
+    "scrypt:x$s$h", "$argon2id$v=19$m=1,t=1,p=1$$",
+])
+def test_a_malformed_stored_hash_matches_nothing(app, stored):
+    assert passwords.verify(stored, GOOD) == (False, None)
+    assert passwords.verify(stored, "") == (False, None)
+    with app.app_context():
+        db.session.add(User(email="odd@example.org", password_hash=stored, role="group",
+                            display_name="Odd"))
+        db.session.commit()
+        assert authenticate("odd@example.org", GOOD) is None
+
+
+CONTROL = ["\x00", "\x07", "\t", "\n", "\x1f", "\x7f"]
+
+
+@pytest.mark.parametrize("char", CONTROL, ids=[f"{ord(c):02x}" for c in CONTROL])
+def test_control_characters_are_refused_in_every_field(backend_app, char):
+    with backend_app.app_context():
+        with pytest.raises(ValidationError) as err:
+            sign_up(email=f"ch{char}oir@example.org", password=f"a long{char}passphrase",
+                    role="group", display_name=f"Mapo{char}choir",
+                    organisation=f"Mapo{char}arts")
+        assert _fields(err) == dict.fromkeys(
+            ("email", "password", "display_name", "organisation"),
+            "must not contain control characters")
+        with pytest.raises(ValidationError) as err:
+            create_user(email="kim@seoul.go.kr", password=GOOD, role="official",
+                        display_name="Kim", contact=f"010{char}1234", system=True)
+        assert _fields(err) == {"contact": "must not contain control characters"}
+        assert db.session.scalar(select(User.id)) is None
+
+        user = sign_up(email="choir@example.org", password=GOOD, role="group",
+                       display_name="Choir")
+        with pytest.raises(ValidationError) as err:
+            change_password(user, GOOD, f"a brand new{char}passphrase")
+        assert _fields(err) == {"new_password": "must not contain control characters"}
+        assert authenticate("choir@example.org", GOOD) == user
+
+
+def test_an_email_with_control_characters_matches_nothing_without_a_query(backend_app):
+    with backend_app.app_context():
+        sign_up(email="choir@example.org", password=GOOD, role="group", display_name="Choir")
+        queries = []
+
+        def count(conn, cursor, statement, *rest):
+            queries.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert authenticate("choir\x00@example.org", GOOD) is None
+            assert authenticate("choir@example.org\x7f", GOOD) is None
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert queries == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import os
 import re
 import stat
@@ -259,6 +260,108 @@ def test_the_json_api_still_answers_gets(client):
     assert client.get("/api/cities").get_json()["cities"]
 
 
+# --- what a form may be sent as ---------------------------------------------------------------
+
+FORM_PAGES = ["/sign-in", "/sign-up", "/account/password"]
+NOT_FORMS = [[1, 2], "x", {"email": 5, "password": GOOD}, {"email": "choir@example.org",
+             "password": GOOD, "password_again": GOOD, "role": "group", "display_name": "C",
+             "current_password": GOOD, "new_password": NEW, "new_password_again": NEW}]
+
+
+def _signed_in_client(app):
+    with app.app_context():
+        create_user(email="choir@example.org", password=GOOD, role="group",
+                    display_name="Choir", system=True)
+    client = app.test_client()
+    assert sign_in(client).status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("body", NOT_FORMS, ids=["list", "string", "number", "object"])
+def test_a_json_body_is_refused_with_415(app, body):
+    app.logger.disabled = True  # a 500 would be logged: its absence is asserted below
+    signed_in = _signed_in_client(app)
+    for path in FORM_PAGES:
+        client = signed_in if path == "/account/password" else app.test_client()
+        csrf = token(client, path)
+        page = client.post(path, json=body, headers={"X-CSRFToken": csrf})
+        assert page.status_code == 415, (path, page.status_code)
+        assert "web form" in page.get_data(as_text=True)
+        answer = client.post(path, json=body, headers={"X-CSRFToken": csrf,
+                                                       "Accept": "application/json"})
+        assert answer.status_code == 415
+        assert answer.get_json()["error"]["code"] == "unsupported_media_type"
+    assert signed_in_as(app.test_client()) is None
+    with app.app_context():  # nobody was signed up, no password changed
+        assert db.session.scalars(select(User.email)).all() == ["choir@example.org"]
+    assert sign_in(app.test_client()).status_code == 302
+
+
+def test_a_file_where_text_belongs_is_no_input(app):
+    signed_in = _signed_in_client(app)
+    client = app.test_client()
+    answer = client.post("/sign-in", content_type="multipart/form-data", data={
+        "csrf_token": token(client), "email": (io.BytesIO(b"choir@example.org"), "e.txt"),
+        "password": GOOD})
+    assert answer.status_code == 400
+    assert field_error(answer.get_data(as_text=True), "email") == "is required"
+    answer = client.post("/sign-in", content_type="multipart/form-data", data={
+        "csrf_token": token(client), "email": "choir@example.org",
+        "password": (io.BytesIO(GOOD.encode()), "p.txt")})
+    assert answer.status_code == 400 and signed_in_as(client) is None
+    # a form sent as multipart is still a form
+    answer = client.post("/sign-in", content_type="multipart/form-data", data={
+        "csrf_token": token(client), "email": "choir@example.org", "password": GOOD})
+    assert answer.status_code == 302
+
+    client = app.test_client()
+    answer = client.post("/sign-up", content_type="multipart/form-data", data={
+        "csrf_token": token(client, "/sign-up"), "role": "group", "display_name": "Choir 2",
+        "email": (io.BytesIO(b"two@example.org"), "e.txt"), "password": GOOD,
+        "password_again": (io.BytesIO(GOOD.encode()), "p.txt")})
+    assert answer.status_code == 400
+    assert field_error(answer.get_data(as_text=True), "email") == "'' is not an e-mail address"
+
+    answer = signed_in.post("/account/password", content_type="multipart/form-data", data={
+        "csrf_token": token(signed_in, "/account/password"),
+        "current_password": (io.BytesIO(GOOD.encode()), "p.txt"), "new_password": NEW,
+        "new_password_again": NEW})
+    assert answer.status_code == 400
+    assert field_error(answer.get_data(as_text=True), "current_password") == \
+        "is not your current password"
+
+
+# --- text no database stores --------------------------------------------------------------------
+
+def test_control_characters_are_a_field_problem_and_nothing_is_stored(backend_app):
+    client = backend_app.test_client()
+    page = sign_up(client, display_name="nul\x00name", organisation="tab\there",
+                   email="a\x00b@example.org", password="bell\x07passphrase",
+                   password_again="bell\x07passphrase").get_data(as_text=True)
+    for field in ("display_name", "organisation", "email", "password"):
+        assert field_error(page, field) == "must not contain control characters"
+    answer = sign_up(client, display_name="line\nbreak")
+    assert answer.status_code == 400
+    assert field_error(answer.get_data(as_text=True), "display_name") == \
+        "must not contain control characters"
+    with backend_app.app_context():
+        assert db.session.scalar(select(User.id)) is None
+
+    assert sign_up(client).status_code == 302
+    answer = client.post("/account/password", data={
+        "csrf_token": token(client, "/account/password"), "current_password": GOOD,
+        "new_password": "del\x7fpassphrase", "new_password_again": "del\x7fpassphrase"})
+    assert answer.status_code == 400
+    assert field_error(answer.get_data(as_text=True), "new_password") == \
+        "must not contain control characters"
+
+    stranger = backend_app.test_client()
+    answer = sign_in(stranger, email="choir\x00@example.org")
+    assert answer.status_code == 400
+    assert field_error(answer.get_data(as_text=True), "password").startswith(
+        "e-mail or password is not right")
+
+
 # --- redirects ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("target", [
@@ -294,22 +397,56 @@ def _attempt(client, email, address):
     return sign_in(client, email=email, password="a wrong passphrase")
 
 
-def test_sign_in_is_limited_per_account_whatever_the_address(backend_app):
+def test_wrong_passwords_from_one_address_cannot_keep_the_owner_out(backend_app):
+    """Five wrong passwords for one account from one address close that address to that
+    account for the minute; the right password from anywhere else still signs in."""
     with backend_app.app_context():
         create_user(email="choir@example.org", password=GOOD, role="group",
                     display_name="Choir", system=True)
     client = backend_app.test_client()
     spellings = ["choir@example.org", "CHOIR@example.org", " choir@example.org",
                  "Choir@Example.org", "choir@EXAMPLE.ORG"]
-    for i, email in enumerate(spellings):
-        assert _attempt(client, email, f"10.0.0.{i + 1}").status_code == 400
-    refused = _attempt(client, "choir@example.org", "10.0.0.99")
+    for email in spellings:
+        assert _attempt(client, email, "10.0.0.1").status_code == 400
+    refused = _attempt(client, "choir@example.org", "10.0.0.1")
     assert refused.status_code == 429
     assert "Too many attempts" in refused.get_data(as_text=True)
     assert int(refused.headers["Retry-After"]) > 0
-    client.environ_base["REMOTE_ADDR"] = "10.0.0.100"
-    assert sign_in(client).status_code == 429  # even with the right password, for now
-    assert _attempt(client, "someone.else@example.org", "10.0.0.100").status_code == 400
+    assert sign_in(client).status_code == 429  # this address, even with the right password
+    assert _attempt(client, "someone.else@example.org", "10.0.0.1").status_code == 400
+
+    owner = backend_app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    assert sign_in(owner).status_code == 302
+    assert signed_in_as(owner) == "Choir"
+
+
+def test_only_failed_sign_ins_count_towards_the_account_limits(app):
+    with app.app_context():
+        create_user(email="choir@example.org", password=GOOD, role="group",
+                    display_name="Choir", system=True)
+    client = app.test_client()
+    for _ in range(4):
+        assert _attempt(client, "choir@example.org", "10.0.1.1").status_code == 400
+    for _ in range(3):  # signing in (in three browsers) is no failure
+        browser = app.test_client()
+        browser.environ_base["REMOTE_ADDR"] = "10.0.1.1"
+        assert sign_in(browser).status_code == 302
+    assert _attempt(client, "choir@example.org", "10.0.1.1").status_code == 400  # the 5th
+    assert _attempt(client, "choir@example.org", "10.0.1.1").status_code == 429
+
+
+def test_failed_sign_ins_are_limited_per_account_from_any_address(app):
+    with app.app_context():
+        create_user(email="choir@example.org", password=GOOD, role="group",
+                    display_name="Choir", system=True)
+    client = app.test_client()
+    for i in range(20):  # four from each of five addresses: under the per-address limits
+        assert _attempt(client, "choir@example.org", f"10.0.2.{i // 4}").status_code == 400
+    assert _attempt(client, "choir@example.org", "10.0.2.99").status_code == 429
+    client.environ_base["REMOTE_ADDR"] = "10.0.2.100"
+    assert sign_in(client).status_code == 429  # a guesser with many addresses is slowed
+    assert _attempt(client, "someone.else@example.org", "10.0.2.100").status_code == 400
 
 
 def test_sign_in_is_limited_per_address_whatever_the_account(app):
@@ -365,11 +502,12 @@ def test_with_redis_the_counts_are_shared_by_every_worker(app):
     email = f"choir-{run}@example.org"
     try:
         client = here.test_client()
-        for n in range(5):
-            assert _attempt(client, email, f"10.3.{n}.{int(run[:2], 16)}").status_code == 400
+        address = f"10.3.{int(run[:2], 16)}.{int(run[2:4], 16)}"
+        for _ in range(5):
+            assert _attempt(client, email, address).status_code == 400
         # a second process, as a second worker would be, sees the same counts
         worker = subprocess.run([sys.executable, "-c", WORKER, url, redis_url, email,
-                                 "10.3.9.9"], capture_output=True, text=True, timeout=120)
+                                 address], capture_output=True, text=True, timeout=120)
         assert worker.returncode == 0, worker.stderr[-2000:]
         assert worker.stdout.split()[-1] == "429"
     finally:
@@ -455,8 +593,9 @@ def test_the_secret_key_is_made_once_in_the_instance_folder(app, tmp_path, monke
     two.set_cookie("session", one.get_cookie("session").value)
     assert signed_in_as(two) == "Choir"
 
-    monkeypatch.setenv("SPACEMATCH_SECRET_KEY", "from the environment")
-    assert _keyless_app(instance, url).secret_key == "from the environment"
+    from_env = "from the environment, long enough"
+    monkeypatch.setenv("SPACEMATCH_SECRET_KEY", from_env)
+    assert _keyless_app(instance, url).secret_key == from_env
 
 
 STARTERS = r"""
