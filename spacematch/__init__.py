@@ -69,12 +69,16 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .web import bp as web_bp
     from .web.auth import bp as auth_bp
     from .web.errors import register_error_handlers
+    from .web.pairings import bp as pairings_bp
+    from .web.projects import bp as project_forms_bp
     from .web.rooms import bp as rooms_bp
 
     _check_schema_once(app)
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(rooms_bp)
+    app.register_blueprint(pairings_bp)
+    app.register_blueprint(project_forms_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
     register_error_handlers(app)
     return app

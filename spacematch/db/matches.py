@@ -1,15 +1,17 @@
 """Pairings of a project with a space (a place), and their status timeline.
 
-A pairing may name the room of the place it uses, the weekly hours it books there and the
-dates it runs; a room's hours are taken by its accepted and approved pairings
-(services.places). Older pairings name none of these: they are of the place as a whole.
+A pairing names the room of the place it uses (a room row, or for a divisible place one of
+its equal divisions), the weekly hours it books there and the dates it runs; its approved
+and active pairings hold a room's hours (``domain.workflow``, ``services.pairings``). Older
+pairings name none of these: they are of the place as a whole. A project may pair with a
+place more than once (another room, or again after a request was declined).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamped, utcnow
@@ -19,18 +21,23 @@ from .users import User
 
 
 class Match(Timestamped, Base):
-    """A proposed or agreed pairing; its score breakdown explains every criterion."""
+    """A requested, proposed or agreed pairing; its breakdown explains every criterion."""
 
     __tablename__ = "match"
-    __table_args__ = (UniqueConstraint("space_id", "project_id", name="uq_match_pair"),)
+    __table_args__ = (Index("ix_match_space_status", "space_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     space_id: Mapped[int] = mapped_column(ForeignKey("space.id"), index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     score: Mapped[float] = mapped_column(Float)
     breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12), default="suggested")
+    status: Mapped[str] = mapped_column(String(12), default="requested")  # workflow.STATUSES
+    origin: Mapped[str] = mapped_column(String(8), default="request", server_default="request")
+    group_agreed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    owner_agreed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"), index=True)
+    # n of a divisible place's equal rooms (they have no room row); NULL otherwise
+    division: Mapped[int | None]
     # SQL NULL, not JSON null, for "no hours named", as on room.weekly_hours
     weekly_hours: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     starts_on: Mapped[date | None] = mapped_column(Date)
@@ -45,7 +52,8 @@ class Match(Timestamped, Base):
 
 
 class MatchEvent(Base):
-    """One step of a match's timeline: suggested → requested → accepted → approved → …"""
+    """One step of a pairing's timeline: who moved it from which status to which, and the
+    message or reason they gave."""
 
     __tablename__ = "match_event"
 

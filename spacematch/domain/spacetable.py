@@ -202,7 +202,7 @@ class SpaceTable:
         accessibility, amenities, allowed_uses, available_from, available_to,
         weekly_hours, cost_kind, cost_amount, currency`` and optionally ``place`` (the
         room's place; its own ``id`` if absent: a place with one room), ``title`` and
-        ``room_name``.
+        ``room_name``, and ``taken`` (a slot mask of hours already booked, not offered).
         ``stops`` maps ``subway``/``bus`` to dicts with ``name, lon, lat``.
         """
         n = len(records)
@@ -214,6 +214,8 @@ class SpaceTable:
         slots = np.zeros((n, SLOT_WORDS), dtype=np.uint64)
         for i, r in enumerate(records):
             slots[i] = to_slot_mask(r["weekly_hours"], outward=False)
+            if r.get("taken") is not None:  # hours its bookings already hold
+                slots[i] &= ~np.asarray(r["taken"], dtype=np.uint64)
         table = cls(
             crs=crs,
             id=np.array([r["id"] for r in records], dtype=np.int64),

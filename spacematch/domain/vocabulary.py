@@ -40,20 +40,19 @@ COST_KINDS = {
     "hourly": ("Per hour", "시간 단위"),
 }
 
+# "What matters most" in a project's own words, as the criterion weights it sets (the rest
+# keep their defaults; domain.scoring.Weights).
+PRIORITIES = {
+    "balanced": ("A good fit overall", "전체적으로 잘 맞는 곳", {}),
+    "near": ("Close to where we are", "가까운 곳", {"distance": 0.4, "transit": 0.2}),
+    "cheap": ("Costs as little as possible", "비용이 적게 드는 곳", {"cost": 0.4}),
+    "hours": ("Free at all our hours", "우리 시간에 모두 비어 있는 곳", {"availability": 0.35}),
+    "size": ("The right size for us", "우리 인원에 맞는 크기", {"area": 0.35}),
+    "equipped": ("Well equipped for our activity", "활동에 필요한 시설", {"amenities": 0.3}),
+}
+
 SPACE_STATUSES = ("draft", "listed", "paused", "archived")
 PROJECT_STATUSES = ("draft", "open", "matched", "closed")
-
-MATCH_STATUSES = (
-    "suggested",
-    "requested",
-    "accepted",
-    "declined",
-    "approved",
-    "rejected",
-    "active",
-    "completed",
-    "withdrawn",
-)
 
 BENEFICIARIES = {
     "elders": ("Elders", "어르신"),

@@ -1,39 +1,83 @@
-"""Hours already booked: a room's pairings that are accepted or approved and have not ended.
+"""Hours already booked: a place's approved and active pairings that have not ended.
 
-The place's page shows them (hours taken, hours free). The pairing workflow (issue 7) will
-read them here too, to keep the engine from offering booked hours again.
+The place's page shows them (hours taken, hours free), the engine's indexes leave them out of
+what each room offers (services.indexes), and approvals check new bookings against them
+(services.pairings). A pairing books a room (``room_id``), one of a divisible place's equal
+rooms (``division``), or, with neither, the place as a whole: every room of it.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from sqlalchemy import or_, select
 
-from ..db.models import Match
-from ..domain.schedule import parse_weekly_hours, to_slot_mask
+from ..db.models import Match, Space
+from ..domain.conflicts import Booking
+from ..domain.rooms import division_key
+from ..domain.workflow import HOLDING
 from ..extensions import db
 
-TAKING = ("accepted", "approved")  # match statuses that hold a room's hours
+TAKING = HOLDING  # match statuses that hold a room's hours
+_COLUMNS = (Match.id, Match.space_id, Match.room_id, Match.division, Match.weekly_hours,
+            Match.starts_on, Match.ends_on)
 
 
-def taken_slots(room_ids: list[int]) -> dict[int, tuple[np.ndarray, int]]:
-    """Per room of ``room_ids``, the slots its live bookings hold, and how many it has.
+def live():
+    """The SQL conditions of a booking that holds hours today."""
+    return (Match.status.in_(TAKING),
+            or_(Match.ends_on.is_(None), Match.ends_on >= date.today()))
 
-    A booking that names no hours counts, but holds no slot. A booking holds every half hour
-    it touches, as a project's needs do.
-    """
-    if not room_ids:
-        return {}
-    stmt = (select(Match.room_id, Match.weekly_hours)
-            .where(Match.room_id.in_(room_ids), Match.status.in_(TAKING),
-                   or_(Match.ends_on.is_(None), Match.ends_on >= date.today())))
-    out: dict[int, tuple[np.ndarray, int]] = {}
-    for room_id, hours in db.session.execute(stmt.order_by(Match.id)):
-        mask, n = out.get(room_id, (to_slot_mask({}, outward=True), 0))
-        if hours:
-            mask = mask | to_slot_mask(parse_weekly_hours(hours, "match.weekly_hours"),
-                                       outward=True)
-        out[room_id] = (mask, n + 1)
+
+def room_key(space_id: int, room_id: int | None, division: int | None) -> int | None:
+    """The engine's key of the room a pairing books; None for the place as a whole."""
+    if division:
+        return division_key(space_id, division)
+    return room_id
+
+
+def booking_of(match: Match) -> Booking:
+    return Booking(match.id, room_key(match.space_id, match.room_id, match.division),
+                   dict(match.weekly_hours or {}), match.starts_on, match.ends_on)
+
+
+def _bookings(where) -> list[tuple[int, Booking]]:
+    rows = db.session.execute(select(*_COLUMNS).join(Space, Space.id == Match.space_id)
+                              .where(*where, *live()).order_by(Match.id))
+    return [(space, Booking(i, room_key(space, room, division), dict(hours or {}), a, b))
+            for i, space, room, division, hours, a, b in rows]
+
+
+def place_bookings(place_id: int) -> dict[int | None, tuple[np.ndarray, int]]:
+    """Per room key of the place (None: the whole place), the slots its live bookings
+    hold and how many bookings there are. A booking that names no hours counts, but holds
+    no slot."""
+    out: dict[int | None, tuple[np.ndarray, int]] = {}
+    for _, b in _bookings([Match.space_id == place_id]):
+        mask, n = out.get(b.room, (np.zeros_like(b.slots()), 0))
+        out[b.room] = (mask | b.slots(), n + 1)
     return out
+
+
+def held_slots(city_id: int, since: int | None = None
+               ) -> tuple[dict[int, dict[int | None, np.ndarray]], date | None]:
+    """Per place of the city (or of its places stamped after version ``since``), per room
+    key (None: the whole place), the slots its live bookings hold; and the first day on
+    which one of them no longer holds (when the index must look again).
+
+    A booking holds its hours from now to its last day, whatever its first: the engine
+    never offers hours that are promised, even for later.
+    """
+    where = [Space.city_id == city_id]
+    if since is not None:
+        where.append(Space.row_version > since)
+    out: dict[int, dict[int | None, np.ndarray]] = {}
+    first_free = None
+    for space, b in _bookings(where):
+        per_room = out.setdefault(space, {})
+        per_room[b.room] = per_room.get(b.room, np.zeros_like(b.slots())) | b.slots()
+        if b.ends_on is not None and b.ends_on < date.max:
+            free = b.ends_on + timedelta(days=1)
+            first_free = free if first_free is None else min(first_free, free)
+    return out, first_free

@@ -12,13 +12,20 @@ The engine scores rooms (domain.index): a listed place contributes the listed ro
 (``domain.rooms.rooms_on_offer``: its automatic whole-space room only when it has no other
 room or division, since the whole floor and a room of it cannot go to two projects at one
 hour) and, if it is divisible, its equal divisions (keyed by ``domain.rooms.division_key``).
+
+A room offers only the hours no approved or active pairing holds (``bookings.held_slots``):
+an approval, cancellation or completion stamps its place, so every process reloads it. A
+pairing that ends gives its hours back the next day without any write, so a snapshot also
+remembers that day (``recheck_on``) and is rebuilt when it comes.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import date
 
+import numpy as np
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -28,6 +35,7 @@ from ..domain.rooms import divide_place, division_key, effective_room, rooms_on_
 from ..domain.spacetable import AreaTable, SpaceTable
 from ..extensions import db
 from . import versioning
+from .bookings import held_slots
 from .catalogue import CityInfo
 
 EXTENSION_KEY = "spacematch.indexes"
@@ -53,6 +61,11 @@ class CityIndex:
     index: SpaceIndex
     areas: AreaTable
     stops: dict[str, list[dict]]
+    recheck_on: date | None = None  # a booking stops holding its hours then: rebuild
+
+
+def _earliest(a: date | None, b: date | None) -> date | None:
+    return min((d for d in (a, b) if d is not None), default=None)
 
 
 def state() -> dict:
@@ -70,14 +83,16 @@ def city_index(city: AnyCity) -> CityIndex:
     with cache["lock"]:
         version = versioning.current()
         ci = cache["cities"].get(city.id)
+        if ci is not None and ci.recheck_on is not None and date.today() >= ci.recheck_on:
+            ci = None  # a booking has ended: its hours are free again
         if ci is None:
             areas, stops = _areas(city), _stops(city)
-            rooms, _ = _room_rows(city.id)
+            rooms, _, recheck = _room_rows(city.id)
             table = SpaceTable.from_records(rooms, city.metric_crs, areas.ids, stops)
             ci = CityIndex(city.id, city.metric_crs, version, SpaceIndex(table, areas), areas,
-                           stops)
+                           stops, recheck)
         elif ci.version < version:
-            rooms, changed = _room_rows(city.id, since=ci.version)
+            rooms, changed, recheck = _room_rows(city.id, since=ci.version)
             upserts = (SpaceTable.from_records(rooms, ci.crs, ci.areas.ids, ci.stops)
                        if rooms else None)
             # every changed place goes; those still on offer come back with their rooms
@@ -85,14 +100,17 @@ def city_index(city: AnyCity) -> CityIndex:
             delta = len(index.delta) if index.delta is not None else 0
             if delta > COMPACT_SHARE * max(len(index), 1):
                 index = index.compacted()
-            ci = CityIndex(ci.city_id, ci.crs, version, index, ci.areas, ci.stops)
+            ci = CityIndex(ci.city_id, ci.crs, version, index, ci.areas, ci.stops,
+                           _earliest(ci.recheck_on, recheck))
         cache["cities"][city.id] = ci
         return ci
 
 
-def _room_rows(city_id: int, since: int | None = None) -> tuple[list[dict], list[int]]:
+def _room_rows(city_id: int, since: int | None = None
+               ) -> tuple[list[dict], list[int], date | None]:
     """The rooms on offer of the city's listed places (all of them, or those of places
-    changed after version ``since``), and the ids of the places read."""
+    changed after version ``since``), less the hours their bookings hold; the ids of the
+    places read; and the day the first of those bookings stops holding its hours."""
     where = [Space.city_id == city_id]
     where.append(Space.status == "listed" if since is None else Space.row_version > since)
     places: dict[int, dict] = {}
@@ -115,12 +133,14 @@ def _room_rows(city_id: int, since: int | None = None) -> tuple[list[dict], list
             # this snapshot's version.
             if rec["space_id"] in rooms:
                 rooms[rec["space_id"]].append(rec)
-    out = [r for i in sorted(listed) for r in _records(places[i], rooms[i])]
-    return out, list(places)
+    held, recheck = held_slots(city_id, since)
+    out = [r for i in sorted(listed) for r in _records(places[i], rooms[i], held.get(i, {}))]
+    return out, list(places), recheck
 
 
-def _records(place: dict, rooms: list[dict]) -> list[dict]:
-    """A listed place's rows for the engine: the rooms it offers, then its divisions."""
+def _records(place: dict, rooms: list[dict], held: dict) -> list[dict]:
+    """A listed place's rows for the engine: the rooms it offers, then its divisions, each
+    with the slots its bookings (or the whole place's) hold as ``taken``."""
     shared = {"place": place["id"], "title": place["title"], "lon": place["lon"],
               "lat": place["lat"], "area_id": place["area_id"],
               "available_from": place["available_from"], "available_to": place["available_to"]}
@@ -132,6 +152,11 @@ def _records(place: dict, rooms: list[dict]) -> list[dict]:
         full = effective_room(place, part)
         out.append({**full, **shared, "id": division_key(place["id"], part["index"]),
                     "room_name": part["name"]})
+    # bookings of the place as a whole (key None, the whole-space room's too) hold every room
+    for rec in out:
+        taken = [m for m in (held.get(rec["id"]), held.get(None)) if m is not None]
+        if taken:
+            rec["taken"] = np.bitwise_or.reduce(taken)
     return out
 
 

@@ -15,13 +15,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..domain.hosting import PlaceFit, RoomHosting, could_host_place
-from ..domain.rooms import divide_place, effective_room, rooms_on_offer
-from ..domain.schedule import (
-    describe_hours,
-    describe_slots,
-    to_slot_mask,
-)
-from .bookings import taken_slots
+from ..domain.rooms import divide_place, division_key, effective_room, rooms_on_offer
+from ..domain.schedule import SLOT_WORDS, describe_hours, describe_slots, to_slot_mask
+from .bookings import place_bookings
 from .catalogue import space_detail
 from .rooms import RoomView, list_rooms
 
@@ -76,10 +72,11 @@ def place_page(place_id: int) -> PlacePage:
     rooms = [effective_room(place, asdict(r)) for r in listed]
     rooms += [effective_room(place, d) for d in divisions]
     hosting = could_host_place(place, rooms)
-    taken = _taken([r.id for r in listed])
+    booked = place_bookings(place_id)
+    whole = booked.get(None)  # a booking of the whole place takes every room's hours
 
-    rows = [_room_row(place, view, rooms[i], hosting.rooms[i], *taken.get(view.id, (None, 0)))
-            for i, view in enumerate(listed)]
+    rows = [_room_row(place, view, rooms[i], hosting.rooms[i], *_with_whole(
+        booked.get(view.id), whole)) for i, view in enumerate(listed)]
     if divisions:
         first = len(listed)
         m2 = divisions[0]["floor_area_m2"]
@@ -89,8 +86,7 @@ def place_page(place_id: int) -> PlacePage:
             floor_level=divisions[0]["floor_level"], own_accessibility=None, own_amenities=None,
             own_allowed_uses=None, own_hours=None, own_cost=None,
             fits=_fits(hosting.rooms[first].fits), misfits=_fits(hosting.rooms[first].misfits),
-            bookings=0, taken_hours=NO_HOURS_TAKEN,
-            free_hours=_free(rooms[first]["weekly_hours"], None)))
+            **_divisions_taken(place_id, divisions, booked, rooms[first]["weekly_hours"])))
 
     def entry(p: PlaceFit) -> dict:
         if p.room_index < len(listed):
@@ -114,8 +110,26 @@ def _fits(fits) -> tuple[dict, ...]:
     return tuple(asdict(f) for f in fits)
 
 
-def _taken(room_ids: list[int]) -> dict[int, tuple[np.ndarray, int]]:
-    return taken_slots(room_ids)
+def _with_whole(own: tuple | None, whole: tuple | None) -> tuple[np.ndarray | None, int]:
+    parts = [p for p in (own, whole) if p is not None]
+    if not parts:
+        return None, 0
+    return np.bitwise_or.reduce([m for m, _ in parts]), sum(n for _, n in parts)
+
+
+def _divisions_taken(place_id: int, divisions: list[dict], booked: dict, hours: dict) -> dict:
+    """The divisions' row: each booked division's hours, and the hours at least one of
+    them is still free."""
+    taken = [_with_whole(booked.get(division_key(place_id, d["index"])), booked.get(None))
+             for d in divisions]
+    count = sum(n for _, n in taken)
+    if not count:
+        return {"bookings": 0, "taken_hours": NO_HOURS_TAKEN, "free_hours": _free(hours, None)}
+    parts = [f"{d['name']}: {_taken_text(m, n)}" for d, (m, n) in zip(divisions, taken,
+                                                                        strict=True) if n]
+    busy = [m if m is not None else np.zeros(SLOT_WORDS, dtype=np.uint64) for m, _ in taken]
+    return {"bookings": count, "taken_hours": "; ".join(parts),
+            "free_hours": _free(hours, np.bitwise_and.reduce(busy))}
 
 
 def _free(hours: dict, taken: np.ndarray | None) -> str:

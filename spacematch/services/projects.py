@@ -37,6 +37,8 @@ class ProjectView:
     max_distance_m: float | None
     point: tuple[float, float] | None  # (lat, lon) of the preferred location
     areas: list[str]  # the preferred areas, by name
+    group_id: int | None = None  # the group that describes it
+    status: str = "open"  # vocabulary.PROJECT_STATUSES
 
 
 def project_views(projects: list[Project]) -> list[ProjectView]:
@@ -58,7 +60,62 @@ def project_views(projects: list[Project]) -> list[ProjectView]:
             budget_amount=float(p.budget_amount or 0), currency=p.currency,
             beneficiaries=list(p.beneficiaries or []), max_distance_m=p.max_distance_m,
             point=(pt.y, pt.x) if pt is not None else None,
-            areas=[names[a] for a in p.preferred_area_ids or [] if a in names]))
+            areas=[names[a] for a in p.preferred_area_ids or [] if a in names],
+            group_id=p.group_id, status=p.status))
+    return out
+
+
+def may_describe(actor: User | None) -> None:
+    """PermissionDenied unless ``actor`` is a group (or an admin)."""
+    require_role(actor, "group")
+
+
+def my_projects(actor: User | None) -> list[ProjectView]:
+    """The group's own projects, newest first (an admin's: every project)."""
+    require_role(actor, "group")
+    stmt = select(Project).order_by(Project.id.desc())
+    if actor.role != "admin":
+        stmt = stmt.where(Project.group_id == actor.id)
+    return project_views(list(db.session.scalars(stmt.limit(500))))
+
+
+def project_values(actor: User | None, project_id: int) -> dict:
+    """A project as its edit form shows it, for its group (or an admin) only."""
+    project = require_record_owner(actor, "group", Project, project_id, "group_id", "project")
+    values = {c: getattr(project, c) for c in AUDITED + (
+        "title_en", "description", "max_distance_m", "preferred_area_ids", "weekly_hours",
+        "starts_on", "ends_on", "budget_kind", "beneficiaries")}
+    values["budget_amount"] = float(project.budget_amount or 0)
+    values["city"] = project.city.slug
+    values["lon"] = values["lat"] = None
+    if project.preferred_location is not None:
+        pt = to_shape(project.preferred_location)
+        values["lon"], values["lat"] = pt.x, pt.y
+    return values
+
+
+def areas_to_choose(city_slug: str) -> list[dict]:
+    """Every area of the city by name, each district followed by its neighbourhoods."""
+    city = db.session.scalar(select(City).where(City.slug == city_slug))
+    if city is None:
+        raise ValidationError(FieldProblem("city", f"no city {city_slug!r} is loaded"))
+    rows = db.session.execute(select(Area.id, Area.parent_id, Area.level, Area.name,
+                                     Area.name_en).where(Area.city_id == city.id)
+                              .order_by(Area.name_en, Area.name)).all()
+    children: dict[int | None, list] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    known = {r.id for r in rows}
+    out: list[dict] = []
+
+    def walk(parent, depth):
+        for r in children.get(parent, []):
+            label = r.name if not r.name_en or r.name_en == r.name else f"{r.name_en} · {r.name}"
+            out.append({"id": r.id, "label": label, "depth": depth, "level": r.level})
+            walk(r.id, depth + 1)
+
+    for top in [None, *sorted({r.parent_id for r in rows} - known - {None})]:
+        walk(top, 0)
     return out
 
 
@@ -117,6 +174,8 @@ def _apply(project: Project, city: City, cleaned: dict, raw: dict) -> None:
         setattr(project, key, value)
     if lon is not None:
         project.preferred_location = from_shape(shapely.Point(lon, lat), srid=4326)
+    elif "lon" in raw and raw["lon"] in (None, "") and raw.get("lat") in (None, ""):
+        project.preferred_location = None  # the group took its location away
 
 
 def _snapshot(project: Project) -> dict:

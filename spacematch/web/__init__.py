@@ -12,6 +12,7 @@ from ..domain.explain import money
 from ..domain.schedule import describe_hours
 from ..services import catalogue, matching, places, plans
 from ..services.plan_options import parse_plan_options
+from .auth import actor
 from .maps import build_city_map, build_point_map, build_suggestion_map
 
 bp = Blueprint("web", __name__)
@@ -85,7 +86,15 @@ def project(project_id: int):
                                  [s.__dict__ for s in page.suggestions], _static, *_tiles(),
                                  outlines=page.outlines, mark_point=p.point is not None)
     return render_template("project.html", p=p, suggestions=page.suggestions, map=parts,
-                           reason=page.reason)
+                           reason=page.reason, can_request=_may_request(p))
+
+
+def _may_request(p) -> bool:
+    """The "ask for this space" buttons: for the project's group (and admins) only; the
+    service checks again on every request."""
+    who = actor()
+    return who is not None and (who.role == "admin" or (who.role == "group"
+                                                        and who.id == p.group_id))
 
 
 @bp.get("/plan")

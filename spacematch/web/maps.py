@@ -338,3 +338,28 @@ def build_point_map(lat, lon, static_url, tile_url="", tile_attribution="", outl
     folium.Circle((lat, lon), radius=500, color="#475569", weight=1, fill=False,
                   dash_array="4 6").add_child(TextTooltip("500 m")).add_to(m)
     return render_parts(m, static_url, layers)
+
+
+def build_pair_map(place_point, project_point, place_title, project_title, static_url,
+                   tile_url="", tile_attribution=""):
+    """A pairing: the place, and the project's preferred location when it has one."""
+    m = base_map(place_point, 15, tile_url, tile_attribution)
+    folium.CircleMarker(place_point, radius=9, color="#ffffff", weight=2, fill=True,
+                        fill_color="#1f6feb", fill_opacity=1,
+                        ).add_child(TextTooltip(place_title)).add_to(m)
+    if project_point:
+        folium.CircleMarker(project_point, radius=9, color="#0f3d3e", fill=True,
+                            fill_color="#f59e0b", fill_opacity=1, weight=3,
+                            ).add_child(TextTooltip(f"Project: {project_title}")).add_to(m)
+        lats, lons = (place_point[0], project_point[0]), (place_point[1], project_point[1])
+        if lats[0] != lats[1] or lons[0] != lons[1]:
+            m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40))
+    return render_parts(m, static_url)
+
+
+def build_picker_map(centre, static_url, tile_url="", tile_attribution="", outlines=None):
+    """A map to click a place on (the page's script listens); neighbourhood outlines with
+    their names stand in for a basemap offline."""
+    m = base_map(centre, 12, tile_url, tile_attribution)
+    layers = add_outlines(m, outlines or [])
+    return render_parts(m, static_url, layers)

@@ -12,38 +12,22 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    FormField,
     RadioField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
-    widgets,
 )
-from wtforms import Form as SubForm
 
 from ..domain.activities import load_activities
 from ..domain.errors import ValidationError
-from ..domain.schedule import DAYS
 from ..domain.vocabulary import ACCESSIBILITY, AMENITIES
 from ..services import rooms, spaces
 from .auth import actor
+from .forms import Checkboxes, show_problems
+from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_day_rows
 
 bp = Blueprint("rooms", __name__)
 
-DAY_NAMES = {"mon": "Monday · 월", "tue": "Tuesday · 화", "wed": "Wednesday · 수",
-             "thu": "Thursday · 목", "fri": "Friday · 금", "sat": "Saturday · 토",
-             "sun": "Sunday · 일"}
 SAME = "Same as the place · 장소와 같음"
-
-
-class Checkboxes(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-class DayHours(SubForm):
-    opens = StringField("Opens · 시작", render_kw={"type": "time"})
-    closes = StringField("Closes · 종료", render_kw={"type": "time"})
 
 
 class RoomForm(FlaskForm):
@@ -75,29 +59,18 @@ class RoomForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.allowed_uses.choices = [SelectChoice(a.code, f"{a.name_en} · {a.name_ko}")
                                      for a in load_activities().values()]
-        for day in DAYS:
-            row = self[f"hours_{day}"].form
-            row.opens.label.text = f"{DAY_NAMES[day]}: opens · 시작"
-            row.closes.label.text = f"{DAY_NAMES[day]}: closes · 종료"
+        label_day_rows(self, "opens · 시작", "closes · 종료")
 
     def day_rows(self) -> list:
-        return [self[f"hours_{day}"].form for day in DAYS]
+        return day_rows(self)
 
 
-# a row per day, each a field of its own (hours_mon-opens …), so that a missing row is
-# simply a closed day
-for _day in DAYS:
-    setattr(RoomForm, f"hours_{_day}", FormField(DayHours))
+add_day_rows(RoomForm)
 
 
 def _values(form: RoomForm) -> dict:
     """The form as the values ``services.rooms`` checks; a fact left "same" is None."""
-    hours = {}
-    for day, row in zip(DAYS, form.day_rows(), strict=True):
-        opens, closes = row.opens.data, row.closes.data
-        if opens or closes:
-            # a time input cannot say 24:00; 23:59 means "until midnight"
-            hours[day] = [f"{opens or ''}-{'24:00' if closes == '23:59' else closes or ''}"]
+    hours = read_day_rows(form)
     own_cost = bool(form.cost_kind.data)
     return {
         "name": form.name.data, "floor_area_m2": form.floor_area_m2.data,
@@ -120,26 +93,9 @@ def _fill(form: RoomForm, room: rooms.RoomView) -> None:
         getattr(form, f"same_{field}").data = value is None
         getattr(form, field).data = list(value or [])
     form.same_weekly_hours.data = room.weekly_hours is None
-    for day, row in zip(DAYS, form.day_rows(), strict=True):
-        ranges = (room.weekly_hours or {}).get(day) or []
-        if ranges:  # the form shows one range a day: the first opening to the last closing
-            opens, closes = ranges[0].split("-")[0], ranges[-1].split("-")[1]
-            row.opens.data, row.closes.data = opens, "23:59" if closes == "24:00" else closes
+    fill_day_rows(form, room.weekly_hours)
     form.cost_kind.data = room.cost_kind or ""
     form.cost_amount.data = "" if room.cost_amount is None else f"{room.cost_amount:g}"
-
-
-def _show_problems(form: RoomForm, error: ValidationError) -> None:
-    """Each problem under its field (``weekly_hours.tue`` under Tuesday's row)."""
-    for problem in error.problems:
-        name = problem.field.split(".")[0].split("[")[0]
-        field = form._fields.get(name)
-        if name == "weekly_hours":
-            field = form.same_weekly_hours
-        if field is None or name == "csrf_token":
-            form.form_errors.append(problem.describe())
-        else:
-            field.errors = [*field.errors, problem.problem]
 
 
 @bp.get("/my/places")
@@ -182,7 +138,7 @@ def _room_form(place: rooms.ManagedPlace, room: rooms.RoomView | None, save, don
         try:
             saved = save(_values(form))
         except ValidationError as exc:
-            _show_problems(form, exc)
+            show_problems(form, exc, aliases={"weekly_hours": "same_weekly_hours"})
         else:
             flash(f"{done}: {saved.name}", "success")
             return redirect(url_for("rooms.manage", space_id=place.id))

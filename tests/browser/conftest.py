@@ -21,6 +21,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 MAP_TIMEOUT_MS = 30_000  # 16,449 Baltimore markers clustered on two busy cores
 
 
@@ -60,6 +61,16 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def axe():
+    """axe-core from npm (``make test`` runs ``npm ci``), for the accessibility checks."""
+    if not AXE.exists():
+        if os.environ.get("SPACEMATCH_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"axe-core is required but missing at {AXE} (make test runs npm ci)")
+        pytest.skip("axe-core not installed (npm ci installs it into node_modules/)")
+    return AXE
 
 
 @pytest.fixture

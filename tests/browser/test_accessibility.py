@@ -7,8 +7,6 @@ screens show different things (the tagline in the bar only on wide ones, maps zo
 """
 
 import json
-import os
-from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
@@ -26,7 +24,6 @@ from .test_home_browser import _isolated
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENS = [(1920, 1080), (390, 844)]
 MAP_READY = ".folium-map[data-map-ready='1']"
@@ -45,15 +42,6 @@ PAGES = {
     "not-found": ("/spaces/99999999", 404, "h1"),
     "bad-input": ("/plan?city=seoul&priority=nan", 400, "h1"),
 }
-
-
-@pytest.fixture
-def axe():
-    if not AXE.exists():
-        if os.environ.get("SPACEMATCH_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"axe-core is required but missing at {AXE} (make test runs npm ci)")
-        pytest.skip("axe-core not installed (npm ci installs it into node_modules/)")
-    return AXE
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -1,6 +1,7 @@
 """The migrations build exactly the schema the models describe, with spatial indexes."""
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -250,3 +251,153 @@ def test_0005_gives_a_pairing_its_room_hours_and_dates(demo_app):
         upgrade(directory=str(MIGRATIONS), revision="head")
         with db.engine.connect() as conn:
             assert _match_rows(conn) == before and _schema_diff(conn) == []
+
+
+# --- 0006: the pairing workflow; match is rebuilt on SQLite, its timeline kept --------------------
+
+KEPT = ("id", "space_id", "project_id", "score", "breakdown", "status", "created_at",
+        "updated_at", "room_id", "weekly_hours", "starts_on", "ends_on")
+WORKFLOW = ("origin", "group_agreed", "owner_agreed", "division")
+EVENT = "SELECT id, match_id, at, actor_id, from_status, to_status, reason FROM match_event"
+
+
+def _kept(conn) -> tuple[list[tuple], list[tuple]]:
+    """Every pairing (its columns before 0006) and every step of their timelines."""
+    rows = conn.execute(text(f"SELECT {', '.join(KEPT)} FROM match ORDER BY id"))
+    return [tuple(r) for r in rows], [tuple(r) for r in conn.execute(text(EVENT + " ORDER BY id"))]
+
+
+def _unique_pairs(conn) -> list:
+    return [u["name"] for u in inspect(conn).get_unique_constraints("match")]
+
+
+def _pair(conn, space: int, project: int, status: str, **booking) -> int:
+    columns = ", ".join(["space_id", "project_id", "score", "breakdown", "status", "created_at",
+                         "updated_at", *booking])
+    values = ", ".join([":s", ":p", "0.5", "'{}'", ":status", "CURRENT_TIMESTAMP",
+                        "CURRENT_TIMESTAMP", *(f":{k}" for k in booking)])
+    conn.execute(text(f"INSERT INTO match ({columns}) VALUES ({values})"),
+                 {"s": space, "p": project, "status": status, **booking})
+    return conn.scalar(text("SELECT max(id) FROM match"))
+
+
+def _step(conn, match: int, before: str | None, after: str, reason: str | None = None):
+    conn.execute(text("INSERT INTO match_event (match_id, at, from_status, to_status, reason) "
+                      "VALUES (:m, CURRENT_TIMESTAMP, :a, :b, :r)"),
+                 {"m": match, "a": before, "b": after, "r": reason})
+
+
+def test_0006_keeps_every_pairing_and_its_timeline(demo_app):
+    with demo_app.app_context():
+        downgrade(directory=str(MIGRATIONS), revision="0005")
+        with db.engine.begin() as conn:
+            assert not set(WORKFLOW) & {c["name"] for c in inspect(conn).get_columns("match")}
+            assert _unique_pairs(conn) == ["uq_match_pair"]
+            spaces = list(conn.scalars(text("SELECT id FROM space ORDER BY id LIMIT 3")))
+            project = conn.scalar(text("SELECT min(id) FROM project"))
+            room = conn.scalar(text("SELECT min(id) FROM room WHERE space_id = :s"),
+                               {"s": spaces[0]})
+            first = _pair(conn, spaces[0], project, "accepted", room_id=room,
+                          weekly_hours='{"tue": ["18:00-21:00"]}', starts_on="2027-03-01",
+                          ends_on="2027-06-30")
+            others = [_pair(conn, s, project, st) for s, st in zip(
+                spaces[1:], ("approved", "requested"), strict=True)]
+            _step(conn, first, None, "requested", "Tuesdays, please")
+            _step(conn, first, "requested", "accepted")
+            for match in others:
+                _step(conn, match, None, "requested")
+            before = _kept(conn)
+            assert len(before[0]) == 3 and len(before[1]) == 4
+
+        upgrade(directory=str(MIGRATIONS), revision="head")
+        with db.engine.begin() as conn:
+            assert _kept(conn) == before
+            # requests all; the owner's yes where the pairing got past it (accepted, approved)
+            assert conn.execute(text(
+                "SELECT origin, group_agreed, owner_agreed, division FROM match ORDER BY id"
+            )).all() == [("request", True, True, None), ("request", True, True, None),
+                         ("request", True, False, None)]
+            assert _unique_pairs(conn) == []
+            indexes = {ix["name"] for ix in inspect(conn).get_indexes("match")}
+            assert {"ix_match_space_status", "ix_match_room_id", "ix_match_space_id",
+                    "ix_match_project_id"} <= indexes
+            assert {ix["name"] for ix in inspect(conn).get_indexes("match_event")} == {
+                "ix_match_event_match_id"}
+            again = _pair(conn, spaces[0], project, "requested")  # the same project and place
+            assert _schema_diff(conn) == [] and _spatial_indexes(conn) >= SPATIAL
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:  # events still point
+            _step(conn, 99999999, None, "requested")
+        from spacematch.db.models import Match
+
+        stored = db.session.get(Match, first)
+        assert [(e.to_status, e.reason) for e in stored.events] == [
+            ("requested", "Tuesdays, please"), ("accepted", None)]
+        assert (stored.origin, stored.group_agreed, stored.room_id) == ("request", True, room)
+        db.session.remove()
+
+        with db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM match WHERE id = :m"), {"m": again})
+        downgrade(directory=str(MIGRATIONS), revision="0005")
+        with db.engine.connect() as conn:
+            assert not set(WORKFLOW) & {c["name"] for c in inspect(conn).get_columns("match")}
+            assert _kept(conn) == before and _unique_pairs(conn) == ["uq_match_pair"]
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            _pair(conn, spaces[0], project, "requested")
+        for bad in ("UPDATE match SET room_id = 99999999", "UPDATE match_event SET match_id = "
+                    "99999999"):  # both foreign keys still hold
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:
+                conn.execute(text(bad))
+        upgrade(directory=str(MIGRATIONS), revision="head")
+        with db.engine.connect() as conn:
+            assert _kept(conn) == before and _schema_diff(conn) == []
+
+
+def test_0006_refuses_to_downgrade_a_project_paired_twice_and_changes_nothing(demo_app):
+    with demo_app.app_context():
+        with db.engine.begin() as conn:
+            space = conn.scalar(text("SELECT min(id) FROM space"))
+            project = conn.scalar(text("SELECT min(id) FROM project"))
+            declined = _pair(conn, space, project, "declined")
+            _step(conn, declined, None, "requested")
+            again = _pair(conn, space, project, "requested")
+            before = _kept(conn)
+        # Alembic itself, so the error reaches the test (Flask-Migrate logs it and exits)
+        config = demo_app.extensions["migrate"].migrate.get_config(str(MIGRATIONS))
+        with pytest.raises(RuntimeError) as caught:
+            command.downgrade(config, "0005")
+        assert (f"uq_match_pair allows one pairing per project and place, but pairings "
+                f"{declined}, {again} pair project {project} with place {space}"
+                ) in str(caught.value)
+        db.session.remove()
+        with db.engine.connect() as conn:
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0006"
+            assert sorted(t for t in inspect(conn).get_table_names() if "match" in t) == [
+                "match", "match_event"]
+            assert _kept(conn) == before and _schema_diff(conn) == []
+
+
+def test_0006_failing_half_way_changes_nothing(backend_app, monkeypatch):
+    """SQLite's driver runs DDL outside a transaction unless one is open: a rebuild that
+    failed half-way would leave the timeline table dropped. It must leave all as it was."""
+    from alembic.operations import Operations
+
+    with backend_app.app_context():
+        downgrade(directory=str(MIGRATIONS), revision="0005")
+        with db.engine.connect() as conn:
+            before = sorted(inspect(conn).get_table_names())
+
+        def fail(*_args, **_kwargs):
+            raise RuntimeError("the disk is full")
+
+        monkeypatch.setattr(Operations, "rename_table", fail)
+        monkeypatch.setattr(Operations, "create_index", fail)
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+            upgrade(directory=str(MIGRATIONS), revision="0006")
+        db.session.remove()
+        with db.engine.connect() as conn:
+            assert sorted(inspect(conn).get_table_names()) == before
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0005"
+        monkeypatch.undo()
+        upgrade(directory=str(MIGRATIONS), revision="head")
+        with db.engine.connect() as conn:
+            assert _schema_diff(conn) == []

@@ -115,22 +115,23 @@ def test_a_divisible_place_shows_its_divisions_as_one_row(seoul_app):
     assert len(mixed.together["activities"]) == 13  # the hall adds a thirteenth room
 
 
-def test_a_room_shows_the_hours_its_accepted_and_approved_pairings_take(seoul_app):
+def test_a_room_shows_the_hours_its_approved_and_active_pairings_take(seoul_app):
     with seoul_app.app_context():
         place = _school()
         rooms = list(db.session.scalars(select(Room.id).where(Room.space_id == place)
                                         .order_by(Room.position)))
         kitchen, classroom, hall = rooms
         p = _projects(7)
-        _book(place, p[0], classroom, "accepted", {"tue": ["18:00-21:00"]})
+        _book(place, p[0], classroom, "active", {"tue": ["18:00-21:00"]})
         _book(place, p[1], classroom, "approved", {"sat": ["10:00-12:00"]})
-        # not (or no longer) taking hours: only proposed, declined, ended, another room
-        _book(place, p[2], classroom, "suggested", {"mon": ["09:00-21:00"]})
+        # not (or not yet, or no longer) taking hours: agreed but not approved, declined,
+        # ended, another room
+        _book(place, p[2], classroom, "accepted", {"mon": ["09:00-21:00"]})
         _book(place, p[3], classroom, "declined", {"wed": ["09:00-21:00"]})
         _book(place, p[4], classroom, "approved", {"thu": ["09:00-21:00"]},
               ends_on=date.today() - timedelta(days=1))
         _book(place, p[5], kitchen, "approved", {"fri": ["11:00-14:00"]})
-        _book(place, p[6], hall, "accepted", None)  # a pairing that names no hours
+        _book(place, p[6], hall, "approved", None)  # a pairing that names no hours
         page = place_page(place)
     by_name = {r.name: r for r in page.rooms}
     classroom_row = by_name["Classroom 2"]

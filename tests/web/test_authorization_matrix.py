@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from spacematch.db.models import City, Project, Room, Space
+from spacematch.db.models import City, Match, Project, Room, Space
 from spacematch.extensions import db
 from spacematch.services.users import create_user
 
@@ -78,6 +78,7 @@ SIGNED_OUT = Outcome("signed out", _signed_out)
 FORBIDDEN = Outcome("forbidden", _status(403))             # denied: wrong role or not theirs
 
 ROOMS = Outcome("back to the rooms", _redirect("/spaces/", True))  # done or refused there
+PLAN = Outcome("back to the plan", _redirect("/plan", True))  # nothing ticked: refused there
 
 EVERYONE = (PAGE,) * 6
 
@@ -139,8 +140,29 @@ def a_project_and_a_space(w) -> Target:
                   (Project, project, "group_id"))
 
 
+def a_pairing(w) -> Target:
+    """A group's request for the first listed space; "the record owner" owns the space."""
+    project, space = _open_project(w), _listed_space(w)
+    match = db.session.scalar(select(Match.id).where(Match.project_id == project,
+                                                     Match.space_id == space))
+    if match is None:
+        room = db.session.scalar(select(Room.id).where(Room.space_id == space))
+        made = Match(space_id=space, project_id=project, score=0.5, breakdown={},
+                     status="requested", origin="request", group_agreed=True,
+                     room_id=room, weekly_hours={"sat": ["10:00-12:00"]})
+        db.session.add(made)
+        db.session.commit()
+        match = made.id
+    return Target({"match_id": match}, "owner", (Space, space, "owner_id"))
+
+
+PAIRING_ACTIONS = ("accept", "decline", "withdraw", "approve", "reject", "start", "complete",
+                   "cancel")
+
 TARGETS: dict[str, Callable] = {
     "/static/<path:filename>": lambda w: Target({"filename": "app.css"}),
+    "/projects/new": lambda w: Target(owner_role="group"),
+    "/my/projects": lambda w: Target(owner_role="group"),
     "/spaces/<int:space_id>": a_space,
     "/projects/<int:project_id>": a_project,
     "/api/cities/<slug>/spaces": lambda w: Target({"slug": "seoul"}),
@@ -153,6 +175,10 @@ TARGETS: dict[str, Callable] = {
     "/rooms/<int:room_id>/edit": a_room,
     "/rooms/<int:room_id>/pause": a_room,
     "/rooms/<int:room_id>/resume": a_room,
+    "/projects/<int:project_id>/spaces/<int:space_id>/request": a_project_and_a_space,
+    "/pairings/<int:match_id>": a_pairing,
+    "/projects/<int:project_id>/edit": a_project,
+    **{f"/pairings/<int:match_id>/{a}": a_pairing for a in PAIRING_ACTIONS},
 }
 
 # What a POST sends (the CSRF token is added): input each form refuses. "{who}" is the
@@ -171,6 +197,15 @@ FORMS: dict[tuple[str, str], dict] = {
     # changes nothing
     ("/rooms/<int:room_id>/pause", "POST"): {},
     ("/rooms/<int:room_id>/resume", "POST"): {},
+    # no room chosen among several, and a message no database stores
+    ("/projects/<int:project_id>/spaces/<int:space_id>/request", "POST"): {
+        "room": "", "message": "a\x00b"},
+    ("/plan/proposals", "POST"): {"city": "seoul"},  # nothing ticked
+    ("/projects/new", "POST"): {"city": "seoul", "title": "", "participants": "many"},
+    ("/projects/<int:project_id>/edit", "POST"): {"title": "", "participants": "many"},
+    # a message no database stores: refused by field once the person may take the step
+    **{(f"/pairings/<int:match_id>/{a}", "POST"): {"message": "a\x00b"}
+       for a in PAIRING_ACTIONS},
 }
 
 # --- the table -----------------------------------------------------------------------------------
@@ -205,6 +240,29 @@ EXPECTED: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("/rooms/<int:room_id>/edit", "POST"): owners_own(FORM),
     ("/rooms/<int:room_id>/pause", "POST"): owners_own(ROOMS),
     ("/rooms/<int:room_id>/resume", "POST"): owners_own(ROOMS),
+    # the record owner of a request form is the project's group
+    ("/projects/<int:project_id>/spaces/<int:space_id>/request", "GET"): owners_own(PAGE),
+    ("/projects/<int:project_id>/spaces/<int:space_id>/request", "POST"): owners_own(FORM),
+    ("/pairings", "GET"): signed_in_only(PAGE),
+    ("/my/projects", "GET"): (SIGN_IN, PAGE, PAGE, PAGE, FORBIDDEN, PAGE),
+    # no record: "record owner" and "another owner" are both groups here
+    ("/projects/new", "GET"): (SIGN_IN, PAGE, PAGE, PAGE, FORBIDDEN, PAGE),
+    ("/projects/new", "POST"): (SIGN_IN, FORM, FORM, FORM, FORBIDDEN, FORM),
+    ("/projects/<int:project_id>/edit", "GET"): owners_own(PAGE),
+    ("/projects/<int:project_id>/edit", "POST"): owners_own(FORM),
+    ("/plan/proposals", "POST"): (SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, PLAN, PLAN),
+    ("/review", "GET"): (SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, PAGE, PAGE),
+    # a pairing's record owner is the place's owner; the project's group is tested in
+    # test_pairing_pages.py and tests/services/test_pairings.py
+    ("/pairings/<int:match_id>", "GET"): (SIGN_IN, FORBIDDEN, PAGE, FORBIDDEN, PAGE, PAGE),
+    **{(f"/pairings/<int:match_id>/{a}", "POST"): owners_own(FORM)
+       for a in ("accept", "decline", "withdraw")},
+    **{(f"/pairings/<int:match_id>/{a}", "POST"): (SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+                                                   FORM, FORM)
+       for a in ("approve", "reject")},
+    **{(f"/pairings/<int:match_id>/{a}", "POST"): (SIGN_IN, FORBIDDEN, FORM, FORBIDDEN, FORM,
+                                                   FORM)
+       for a in ("start", "complete", "cancel")},
 }
 
 

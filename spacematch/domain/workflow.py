@@ -1,0 +1,181 @@
+"""The life of a pairing: one state machine, pure, for every adapter.
+
+A group **requests** a room of a place for its project, or an official **proposes** a
+pairing from a district plan. A request needs the owner's yes; a proposal needs the group's
+and the owner's, in either order. Once agreed (``accepted``) it waits in the officials'
+review queue, to be **approved** or **rejected** (with a reason). An approved pairing holds
+its room's hours: it becomes **active** when it starts and **completed** when it ends, or is
+**cancelled**. Before approval either party may **withdraw**; the owner (or, for a
+proposal, either party) may **decline**.
+
+>>> s = start("request")
+>>> s.status, s.group_agreed, s.owner_agreed
+('requested', True, False)
+>>> s = advance(s, "accept", {"owner"})
+>>> s.status
+'accepted'
+>>> advance(s, "approve", {"official"}).status
+'approved'
+>>> advance(s, "accept", {"owner"})
+Traceback (most recent call last):
+...
+spacematch.domain.workflow.IllegalTransition: This pairing is accepted: it cannot be accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .errors import Conflict, FieldProblem, PermissionDenied, ValidationError
+
+STATUSES = ("requested", "proposed", "accepted", "approved", "rejected", "declined",
+            "withdrawn", "active", "completed", "cancelled")
+AWAITING = ("requested", "proposed")  # a party's yes is still missing
+UNDECIDED = ("requested", "proposed", "accepted")  # before an official's decision
+HOLDING = ("approved", "active")  # these hold their room's hours
+ENDED = ("rejected", "declined", "withdrawn", "completed", "cancelled")
+PARTIES = ("group", "owner", "official")
+ORIGINS = ("request", "proposal")
+
+# action: (statuses it applies to, parties who may take it, whether a reason is required)
+ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
+    "accept": (AWAITING, ("group", "owner"), False),
+    "decline": (AWAITING, ("group", "owner"), False),
+    "withdraw": (UNDECIDED, ("group", "owner"), False),
+    "approve": (("accepted",), ("official",), False),
+    "reject": (("accepted",), ("official",), True),
+    "start": (("approved",), ("owner", "official"), False),
+    "complete": (("active",), ("group", "owner", "official"), False),
+    "cancel": (HOLDING, ("group", "owner", "official"), True),
+}
+_RESULT = {"decline": "declined", "withdraw": "withdrawn", "approve": "approved",
+           "reject": "rejected", "start": "active", "complete": "completed",
+           "cancel": "cancelled"}
+# how a refusal names the step ("it cannot be started", not "... be active")
+PAST = {"accept": "accepted", **_RESULT, "start": "started"}
+MAX_MESSAGE = 2000
+
+
+class IllegalTransition(Conflict):
+    """The pairing's state does not allow this step (HTTP 409)."""
+
+    code = "illegal_transition"
+
+
+@dataclass(frozen=True)
+class PairingState:
+    status: str
+    origin: str  # "request" or "proposal"
+    group_agreed: bool
+    owner_agreed: bool
+
+
+def start(origin: str) -> PairingState:
+    """A new pairing: a group's request (the group has said yes by asking) or a proposal."""
+    if origin not in ORIGINS:
+        raise ValueError(f"unknown origin {origin!r}")
+    if origin == "request":
+        return PairingState("requested", origin, True, False)
+    return PairingState("proposed", origin, False, False)
+
+
+def can(state: PairingState, action: str, parties: set[str]) -> bool:
+    """Whether someone acting as ``parties`` may take ``action`` now."""
+    statuses, who, _ = ACTIONS[action]
+    if state.status not in statuses or not set(who) & parties:
+        return False
+    if action in ("accept", "decline"):
+        # each party answers once; the group asked, so it has (it withdraws instead), and a
+        # party that said yes withdraws if it changes its mind
+        return bool(_still_to_agree(state) & parties)
+    return True
+
+
+def available(state: PairingState, parties: set[str]) -> list[str]:
+    """The actions ``parties`` may take now, in the order a page offers them."""
+    return [a for a in ACTIONS if can(state, a, parties)]
+
+
+def _still_to_agree(state: PairingState) -> set[str]:
+    return ({"group"} if not state.group_agreed else set()) | \
+        ({"owner"} if not state.owner_agreed else set())
+
+
+def check_party(action: str, parties: set[str]) -> None:
+    """PermissionDenied unless one of ``parties`` may ever take ``action``."""
+    if action not in ACTIONS:
+        raise ValidationError(FieldProblem("action", f"unknown action {action!r}"))
+    who = ACTIONS[action][1]
+    if not set(who) & parties:
+        names = " or ".join(f"the {w}" if w != "official" else "an official" for w in who)
+        raise PermissionDenied(f"Only {names} may {action} a pairing.")
+
+
+def advance(state: PairingState, action: str, parties: set[str],
+            message: str | None = None) -> PairingState:
+    """The state after ``action`` by someone acting as ``parties``.
+
+    Raises PermissionDenied when none of ``parties`` may ever take the action,
+    IllegalTransition when the pairing's state does not allow it, and ValidationError when
+    the reason that rejecting or cancelling needs (``message``) is missing.
+
+    >>> p = start("proposal")
+    >>> p = advance(p, "accept", {"group"})
+    >>> p.status, p.group_agreed
+    ('proposed', True)
+    >>> advance(p, "accept", {"owner"}).status
+    'accepted'
+    >>> advance(advance(p, "accept", {"owner"}), "reject", {"official"})
+    Traceback (most recent call last):
+    ...
+    spacematch.domain.errors.ValidationError: Invalid input: message: a reason is required to reject
+    """
+    check_party(action, parties)
+    if not can(state, action, parties):
+        raise IllegalTransition(_why_not(state, action, parties))
+    if ACTIONS[action][2] and not (message or "").strip():
+        raise ValidationError(FieldProblem("message", f"a reason is required to {action}"))
+    if action == "accept":
+        agreed = _still_to_agree(state) & parties
+        group = state.group_agreed or "group" in agreed
+        owner = state.owner_agreed or "owner" in agreed
+        status = "accepted" if group and owner else state.status
+        return replace(state, status=status, group_agreed=group, owner_agreed=owner)
+    return replace(state, status=_RESULT[action])
+
+
+def _why_not(state: PairingState, action: str, parties: set[str]) -> str:
+    if state.status in ACTIONS[action][0]:
+        if state.origin == "request" and action == "decline":
+            return "The group withdraws its own request; only the owner declines it."
+        return ("You have already accepted this pairing; it waits for the other party "
+                "(withdraw it instead).")
+    return f"This pairing is {state.status}: it cannot be {PAST[action]}."
+
+
+def clean_message(value, field: str = "message", *, required: bool = False) -> str | None:
+    """A person's message or reason: text of at most 2,000 characters; line breaks are
+    kept, other control characters refused.
+
+    >>> clean_message("  Tuesdays suit us.\\n Thanks ")
+    'Tuesdays suit us.\\n Thanks'
+    >>> clean_message("a\\x00b")
+    Traceback (most recent call last):
+    ...
+    spacematch.domain.errors.ValidationError: Invalid input: message: must not contain control ...
+    """
+    if value is None or value == "":
+        text = ""
+    elif not isinstance(value, str):
+        raise ValidationError(FieldProblem(field, "must be text"))
+    else:
+        text = value.strip()
+    if any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF
+           for c in text):
+        raise ValidationError(FieldProblem(field, "must not contain control characters"))
+    if len(text) > MAX_MESSAGE:
+        raise ValidationError(FieldProblem(field, f"at most {MAX_MESSAGE:,} characters "
+                                                  f"(this has {len(text):,})"))
+    if required and not text:
+        raise ValidationError(FieldProblem(field, "is required"))
+    return text or None

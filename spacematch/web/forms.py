@@ -1,0 +1,32 @@
+"""What the web forms share: checkbox lists, and a service's problems shown under their
+fields (anything with no field of its own goes to the list at the top of the form)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
+
+from ..domain.errors import ValidationError
+
+
+class Checkboxes(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def show_problems(form: FlaskForm, error: ValidationError, *, aliases: dict | None = None,
+                  hours_label: str = "Weekly hours · 시간") -> None:
+    """Each problem of ``error`` under its field. ``aliases`` names the form field of a
+    service field (``{"preferred_location": "lat"}``); a ``weekly_hours`` problem without an
+    alias goes to the top, labelled, as the hours are rows of fields."""
+    aliases = aliases or {}
+    for problem in error.problems:
+        name = problem.field.split(".")[0].split("[")[0]
+        name = aliases.get(name, name)
+        field = form._fields.get(name)
+        if name == "weekly_hours":
+            form.form_errors.append(f"{hours_label}: {problem.problem}")
+        elif field is None or name == "csrf_token":
+            form.form_errors.append(problem.describe())
+        else:
+            field.errors = [*field.errors, problem.problem]

@@ -1,0 +1,191 @@
+"""The pairing workflow in the browser: a group asks for a room, the owner answers, an
+official decides, and everyone involved follows the timeline.
+
+Views are thin: the form is read into the plain values ``services.pairings`` checks; its
+problems are shown under their fields (400), a step the pairing's state does not allow or
+an approval that clashes is shown on the pairing's page (409), and anyone who is not a
+party gets the service's PermissionDenied (403).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
+
+from ..domain import workflow
+from ..domain.errors import Conflict, ValidationError
+from ..services import pairing_views, pairings
+from . import _static, _tiles
+from .auth import actor
+from .forms import show_problems
+from .maps import build_pair_map
+from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_day_rows
+
+bp = Blueprint("pairings", __name__)
+
+ACTION_LABELS = {
+    "accept": "Accept · 수락", "decline": "Decline · 거절", "withdraw": "Withdraw · 철회",
+    "approve": "Approve · 승인", "reject": "Reject · 반려", "start": "Mark as started · 시작",
+    "complete": "Mark as completed · 완료", "cancel": "Cancel the pairing · 취소",
+}
+STATUS_LABELS = {
+    "requested": "Requested · 요청됨", "proposed": "Proposed · 제안됨",
+    "accepted": "Accepted, waiting for review · 수락됨 (심사 대기)",
+    "approved": "Approved · 승인됨", "rejected": "Rejected · 반려됨",
+    "declined": "Declined · 거절됨", "withdrawn": "Withdrawn · 철회됨",
+    "active": "Active · 진행 중", "completed": "Completed · 완료",
+    "cancelled": "Cancelled · 취소됨",
+}
+
+
+class RequestForm(FlaskForm):
+    room = RadioField("Room · 방", choices=[], validate_choice=False)
+    starts_on = StringField("First day · 시작일", render_kw={"type": "date"})
+    ends_on = StringField("Last day · 종료일", render_kw={"type": "date"})
+    message = TextAreaField("Message to the owner · 소유자에게 보낼 메시지",
+                            render_kw={"rows": 4, "maxlength": workflow.MAX_MESSAGE})
+
+    def day_rows(self) -> list:
+        return day_rows(self)
+
+
+add_day_rows(RequestForm)
+
+
+class ActionForm(FlaskForm):
+    message = TextAreaField("Message · 메시지", render_kw={
+        "rows": 2, "maxlength": workflow.MAX_MESSAGE})
+
+
+def _fill(form: RequestForm, page: pairing_views.RequestForm) -> None:
+    form.room.data = str(page.best_room if page.best_room is not None else
+                         (page.rooms[0].key if page.rooms else ""))
+    form.starts_on.data = page.starts_on.isoformat() if page.starts_on else ""
+    form.ends_on.data = page.ends_on.isoformat() if page.ends_on else ""
+    fill_day_rows(form, page.project_hours)
+
+
+@bp.route("/projects/<int:project_id>/spaces/<int:space_id>/request", methods=["GET", "POST"])
+@login_required
+def request_space(project_id: int, space_id: int):
+    page = pairing_views.request_form(actor(), project_id, space_id)  # only the project's group
+    form = RequestForm(formdata=request.form if request.method == "POST" else None)
+    form.room.choices = [SelectChoice(str(r.key), r.name) for r in page.rooms]
+    label_day_rows(form, "from · 시작", "to · 종료")
+    if not form.is_submitted():
+        _fill(form, page)
+    elif form.validate_on_submit():
+        try:
+            made = pairings.request_space(actor(), project_id, space_id, {
+                "room": form.room.data, "weekly_hours": read_day_rows(form),
+                "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
+                "message": form.message.data})
+        except ValidationError as exc:
+            show_problems(form, exc, hours_label="Weekly hours · 이용 시간")
+        else:
+            flash(f"Request sent to the owner of {made.place_title} · 요청을 보냈습니다",
+                  "success")
+            return redirect(url_for("pairings.pairing", match_id=made.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("request_form.html", form=form, page=page), status
+
+
+PICK = re.compile(r"(\d{1,12}):(\d{1,12}):(-?\d{1,12})")  # project:place:room key
+MAX_PROPOSALS = 500
+
+
+@bp.post("/plan/proposals")
+@login_required
+def send_proposals():
+    """An official sends the ticked pairings of a district plan (or all of them) to both
+    parties as proposals."""
+    ActionForm(formdata=request.form).validate_on_submit()  # CSRFProtect refused no token
+    pairings.may_propose(actor())  # anyone but an official is refused before reading
+    field = "all_pick" if request.form.get("all") else "pick"
+    picks = [PICK.fullmatch(v) for v in request.form.getlist(field)[:MAX_PROPOSALS]]
+    chosen = [{"project_id": int(m[1]), "space_id": int(m[2]), "room": int(m[3])}
+              for m in picks if m]
+    back = url_for("web.plan", city=request.form.get("city") or None)
+    if not chosen:
+        flash("Tick at least one pairing to propose · 제안할 매칭을 선택하세요", "danger")
+        return redirect(back)
+    outcomes = pairings.propose(actor(), chosen)
+    sent = [o for o in outcomes if o.pairing_id]
+    flash(f"{len(sent)} of {len(outcomes)} pairings sent to both parties as proposals · "
+          f"제안을 보냈습니다", "success" if sent else "info")
+    for o in outcomes:
+        if o.problem:
+            flash(f"Project {o.project_id} at place {o.space_id}: not sent: {o.problem}",
+                  "danger")
+    return redirect(url_for("pairings.my_pairings") if sent else back)
+
+
+@bp.get("/pairings")
+@login_required
+def my_pairings():
+    return render_template("pairings.html", lists=pairing_views.my_pairings(actor()),
+                           statuses=STATUS_LABELS)
+
+
+@bp.get("/review")
+@login_required
+def review():
+    return render_template("review.html", queue=pairing_views.review_queue(actor()),
+                           statuses=STATUS_LABELS)
+
+
+@bp.get("/pairings/<int:match_id>")
+@login_required
+def pairing(match_id: int):
+    return _pairing_page(match_id)
+
+
+def _pairing_page(match_id: int, failed: str | None = None, form: ActionForm | None = None,
+                  error: str | None = None, status: int = 200):
+    page = pairing_views.pairing_page(actor(), match_id)
+    # the form that was sent stays, with its problems, even where the step is not open now
+    shown = [*page.actions, *([failed] if failed and failed not in page.actions else [])]
+    forms = {a: (form if a == failed and form is not None else ActionForm(formdata=None))
+             for a in shown}
+    for name, f in forms.items():
+        f.message.id = f"message-{name}"
+        f.message.label.text = (f"Reason to {name} (required) · 사유 (필수)"
+                                if workflow.ACTIONS[name][2] else
+                                f"Message with “{ACTION_LABELS[name].split(' · ')[0]}” "
+                                "(optional) · 메시지")
+    parts = build_pair_map(page.place_point, page.project_point, page.pairing.place_title,
+                           page.pairing.project_title, _static, *_tiles())
+    return render_template("pairing.html", page=page, p=page.pairing, forms=forms,
+                           labels=ACTION_LABELS, statuses=STATUS_LABELS, error=error,
+                           map=parts), status
+
+
+def _act(match_id: int, action: str):
+    form = ActionForm(formdata=request.form)
+    form.validate_on_submit()  # CSRFProtect has already refused a missing token
+    try:
+        made = pairings.act(actor(), match_id, action, form.message.data)
+    except ValidationError as exc:
+        show_problems(form, exc, hours_label="Weekly hours · 이용 시간")
+        return _pairing_page(match_id, action, form, status=400)
+    except Conflict as exc:  # the state does not allow it, or it clashes with a booking
+        return _pairing_page(match_id, action, form, error=exc.message, status=409)
+    flash(f"{STATUS_LABELS.get(made.status, made.status)}: {made.place_title}", "success")
+    return redirect(url_for("pairings.pairing", match_id=match_id))
+
+
+def _action_view(action: str):
+    def view(match_id: int):
+        return _act(match_id, action)
+
+    view.__name__ = f"act_{action}"
+    return login_required(view)
+
+
+for _action in workflow.ACTIONS:
+    bp.add_url_rule(f"/pairings/<int:match_id>/{_action}", f"act_{_action}",
+                    _action_view(_action), methods=["POST"])

@@ -1,0 +1,167 @@
+"""Groups describe their projects in the browser: activity first, then people, where, when,
+budget and what matters most; saved, then edited. ``services.projects`` checks every value
+and says which field is wrong; the form shows each problem under its field and keeps what
+was typed.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+from ..domain.activities import load_activities
+from ..domain.errors import ValidationError
+from ..domain.vocabulary import BENEFICIARIES, COST_KINDS, PRIORITIES
+from ..services import catalogue, matching, projects
+from . import _static, _tiles
+from .auth import actor
+from .forms import Checkboxes, show_problems
+from .maps import build_picker_map
+from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_day_rows
+
+bp = Blueprint("project_forms", __name__)
+DISTANCES = ("", "500", "1000", "2000", "3000", "5000", "10000")
+
+
+class ProjectForm(FlaskForm):
+    activity = RadioField("What do you want to do? · 어떤 활동을 하나요?", choices=[],
+                          validate_choice=False)
+    title = StringField("Name of the project · 프로젝트 이름", render_kw={"maxlength": 200})
+    title_en = StringField("Name in English (optional) · 영문 이름", render_kw={"maxlength": 200})
+    description = TextAreaField("What happens, for whom · 활동 소개",
+                                render_kw={"rows": 3, "maxlength": 5000})
+    participants = StringField("How many people come at once · 참여 인원",
+                               render_kw={"inputmode": "numeric"})
+    lat = StringField("Latitude · 위도", render_kw={"inputmode": "decimal"})
+    lon = StringField("Longitude · 경도", render_kw={"inputmode": "decimal"})
+    max_distance_m = RadioField("How far may the space be from there · 최대 거리",
+                                choices=[], validate_choice=False, default="")
+    preferred_area_ids = SelectMultipleField(
+        "Or: districts and neighbourhoods where it may be · 또는 원하는 지역",
+        choices=[], validate_choice=False)
+    starts_on = StringField("First day · 시작일", render_kw={"type": "date"})
+    ends_on = StringField("Last day · 종료일", render_kw={"type": "date"})
+    budget_kind = RadioField("Budget · 예산", choices=[
+        SelectChoice(code, f"{en} · {ko}") for code, (en, ko) in COST_KINDS.items()],
+        default="monthly", validate_choice=False)
+    budget_amount = StringField("Amount · 금액", render_kw={"inputmode": "decimal"})
+    beneficiaries = Checkboxes("Who it is for · 대상", choices=[
+        SelectChoice(code, f"{en} · {ko}") for code, (en, ko) in BENEFICIARIES.items()],
+        validate_choice=False)
+    priority = RadioField("What matters most · 가장 중요한 것", choices=[
+        SelectChoice(code, f"{en} · {ko}") for code, (en, ko, _) in PRIORITIES.items()],
+        default="balanced", validate_choice=False)
+    publish = BooleanField("Publish it now: owners and officials see it, and it gets "
+                           "suggestions · 지금 공개", default=True)
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activity.choices = [SelectChoice(a.code, f"{a.name_en} · {a.name_ko}")
+                                 for a in load_activities().values()]
+        self.max_distance_m.choices = [
+            SelectChoice(d, f"{int(d) / 1000:g} km" if d else "Any distance · 상관없음")
+            for d in DISTANCES]
+        self.preferred_area_ids.choices = [
+            SelectChoice(str(a["id"]), ("— " * a["depth"]) + a["label"]) for a in areas]
+        label_day_rows(self, "from · 시작", "to · 종료")
+
+    def day_rows(self) -> list:
+        return day_rows(self)
+
+
+add_day_rows(ProjectForm)
+
+
+def _values(form: ProjectForm) -> dict:
+    """The form as the values ``services.projects`` checks."""
+    return {
+        "activity": form.activity.data or "", "title": form.title.data,
+        "title_en": form.title_en.data or None, "description": form.description.data or "",
+        "participants": form.participants.data, "lat": form.lat.data or None,
+        "lon": form.lon.data or None, "max_distance_m": form.max_distance_m.data or None,
+        "preferred_area_ids": form.preferred_area_ids.data or [],
+        "weekly_hours": read_day_rows(form), "starts_on": form.starts_on.data or None,
+        "ends_on": form.ends_on.data or None, "budget_kind": form.budget_kind.data,
+        "budget_amount": form.budget_amount.data or 0,
+        "beneficiaries": form.beneficiaries.data or [],
+        "weights": PRIORITIES.get(form.priority.data, PRIORITIES["balanced"])[2],
+        "status": "open" if form.publish.data else "draft",
+    }
+
+
+def _fill(form: ProjectForm, v: dict) -> None:
+    for name in ("activity", "title", "title_en", "description", "budget_kind"):
+        getattr(form, name).data = v.get(name) or ""
+    form.participants.data = str(v["participants"])
+    form.lat.data = "" if v["lat"] is None else f"{v['lat']:.6f}"
+    form.lon.data = "" if v["lon"] is None else f"{v['lon']:.6f}"
+    form.max_distance_m.data = f"{v['max_distance_m']:g}" if v["max_distance_m"] else ""
+    form.preferred_area_ids.data = [str(i) for i in v["preferred_area_ids"] or []]
+    fill_day_rows(form, v["weekly_hours"])
+    form.starts_on.data = v["starts_on"].isoformat() if v["starts_on"] else ""
+    form.ends_on.data = v["ends_on"].isoformat() if v["ends_on"] else ""
+    form.budget_amount.data = f"{v['budget_amount']:g}"
+    form.beneficiaries.data = list(v["beneficiaries"] or [])
+    form.priority.data = next((code for code, (_, _, w) in PRIORITIES.items()
+                               if w == (v["weights"] or {})), "balanced")
+    form.publish.data = v["status"] != "draft"
+
+
+FIELD_OF = {"preferred_location": "lat", "weights": "priority", "currency": "budget_amount"}
+
+
+@bp.get("/my/projects")
+@login_required
+def my_projects():
+    return render_template("my_projects.html", projects=projects.my_projects(actor()))
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def new():
+    city = catalogue.pick_city(request.values.get("city"))
+    if city is None:
+        return render_template("error.html", status=404, message="No city is loaded yet.",
+                               problems=[]), 404
+    projects.may_describe(actor())  # groups (and admins) only, before the form is shown
+    return _form(city, None, lambda v: projects.create_project(actor(), city.slug, v),
+                 "Project saved · 저장했습니다")
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int):
+    values = projects.project_values(actor(), project_id)  # only its group
+    city = catalogue.pick_city(values["city"])
+    return _form(city, values, lambda v: projects.update_project(actor(), project_id, v),
+                 "Project saved · 저장했습니다")
+
+
+def _form(city, values: dict | None, save, done: str):
+    form = ProjectForm(formdata=request.form if request.method == "POST" else None,
+                       areas=projects.areas_to_choose(city.slug))
+    if values is not None and not form.is_submitted():
+        _fill(form, values)
+    elif form.validate_on_submit():
+        try:
+            saved = save(_values(form))
+        except ValidationError as exc:
+            show_problems(form, exc, aliases=FIELD_OF)
+        else:
+            flash(f"{done}: {saved.title}", "success")
+            return redirect(url_for("web.project", project_id=saved.id))
+    status = 400 if form.is_submitted() else 200
+    parts = build_picker_map((city.centre_lat, city.centre_lon), _static, *_tiles(),
+                             outlines=matching.outlines_near(city, city.centre_lon,
+                                                             city.centre_lat, 30_000))
+    return render_template("project_form.html", form=form, city=city, editing=values,
+                           map=parts, activities=load_activities()), status

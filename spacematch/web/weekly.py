@@ -1,0 +1,56 @@
+"""Weekly hours in forms: one opens/closes row a day, each row a field of its own
+(``hours_mon-opens`` …), so a day left empty is simply a day without hours.
+
+A time input cannot say 24:00, so 23:59 stands for "until midnight" both ways.
+"""
+
+from __future__ import annotations
+
+from wtforms import Form as SubForm
+from wtforms import FormField, StringField
+
+from ..domain.schedule import DAYS
+
+DAY_NAMES = {"mon": "Monday · 월", "tue": "Tuesday · 화", "wed": "Wednesday · 수",
+             "thu": "Thursday · 목", "fri": "Friday · 금", "sat": "Saturday · 토",
+             "sun": "Sunday · 일"}
+
+
+class DayHours(SubForm):
+    opens = StringField("Opens · 시작", render_kw={"type": "time"})
+    closes = StringField("Closes · 종료", render_kw={"type": "time"})
+
+
+def add_day_rows(form_class) -> None:
+    """Give ``form_class`` a row per day (``form.hours_mon`` …)."""
+    for day in DAYS:
+        setattr(form_class, f"hours_{day}", FormField(DayHours))
+
+
+def day_rows(form) -> list:
+    return [form[f"hours_{day}"].form for day in DAYS]
+
+
+def label_day_rows(form, opens: str, closes: str) -> None:
+    for day, row in zip(DAYS, day_rows(form), strict=True):
+        row.opens.label.text = f"{DAY_NAMES[day]}: {opens}"
+        row.closes.label.text = f"{DAY_NAMES[day]}: {closes}"
+
+
+def read_day_rows(form) -> dict:
+    """The rows as weekly hours (``{"tue": ["18:00-22:00"]}``); checking is the service's."""
+    hours = {}
+    for day, row in zip(DAYS, day_rows(form), strict=True):
+        opens, closes = row.opens.data, row.closes.data
+        if opens or closes:
+            hours[day] = [f"{opens or ''}-{'24:00' if closes == '23:59' else closes or ''}"]
+    return hours
+
+
+def fill_day_rows(form, hours: dict | None) -> None:
+    """Show ``hours``; the rows hold one range a day: its first opening to its last close."""
+    for day, row in zip(DAYS, day_rows(form), strict=True):
+        ranges = (hours or {}).get(day) or []
+        if ranges:
+            opens, closes = ranges[0].split("-")[0], ranges[-1].split("-")[1]
+            row.opens.data, row.closes.data = opens, "23:59" if closes == "24:00" else closes

@@ -1,0 +1,185 @@
+"""The pairing loop in a real browser: a group signs up, describes its project (clicking the
+map where it meets), finds a place among the project's suggestions and asks for it; the
+owner accepts, an official approves, and both parties see the approval on the timeline. A
+forbidden step is refused in the browser too. Every page on the way passes axe-core at 1,920
+and 390 px; screenshots of each step go to screenshots/.
+"""
+
+import pytest
+
+from spacematch.services.spaces import create_space
+from spacematch.services.users import create_user
+
+from .conftest import MAP_TIMEOUT_MS, SHOTS, new_page
+from .test_accessibility import SCREENS, _violations
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long passphrase"
+PLACE = {"title": "사직동 주민센터 <b>별관</b>", "owner_kind": "public", "lon": 126.9687,
+         "lat": 37.5759, "floor_area_m2": 600, "capacity": 300, "status": "listed",
+         "cost_kind": "free", "amenities": ["toilets", "water", "power", "storage"],
+         "weekly_hours": "mon-sat 09:00-21:00",
+         "rooms": [{"name": "Workshop", "floor_area_m2": 80, "capacity": 30},
+                   {"name": "Hall", "floor_area_m2": 200, "capacity": 120}]}
+REPAIR = {"title": "수리 카페", "title_en": "Repair café", "activity": "maker_repair",
+          "participants": 12, "lon": 126.9690, "lat": 37.5762, "max_distance_m": 1500,
+          "weekly_hours": "sat 10:00-16:00", "budget_kind": "hourly", "budget_amount": 20000,
+          "status": "open"}
+
+
+def _owner_place_and_official(app) -> int:
+    with app.app_context():
+        owner = create_user(email="centre@example.org", password=PASSWORD, role="owner",
+                            display_name="Sajik centre", system=True)
+        create_user(email="official@example.org", password=PASSWORD, role="official",
+                    display_name="Jongno official", system=True)
+        return create_space(owner, PLACE).id
+
+
+def _sign_up_and_describe(browser, server, check):
+    """A group signs up and describes its repair café; the project's page opens."""
+    page = new_page(browser, *SCREENS[0])
+    page.goto(f"{server}/sign-up")
+    page.check("input[name=role][value=group]")
+    page.fill("#display_name", "Repair circle")
+    page.fill("#email", "repair@example.org")
+    page.fill("#password", PASSWORD)
+    page.fill("#password_again", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("nav form[action='/sign-out']")
+    page.goto(f"{server}/projects?city=seoul")
+    page.click("a[href='/projects/new?city=seoul']")
+    page.wait_for_selector(".folium-map[data-map-ready='1']", state="attached",
+                           timeout=MAP_TIMEOUT_MS)
+    page.check("input[name=activity][value=maker_repair]")
+    page.fill("#participants", "a dozen")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#title-error")
+    page.wait_for_selector(".folium-map[data-map-ready='1']", state="attached")
+    check(page, "0-describe-problems")
+    assert page.is_checked("input[name=activity][value=maker_repair]")  # kept
+    page.fill("#title", REPAIR["title"])
+    page.fill("#participants", str(REPAIR["participants"]))
+    # a click on the map, where the group meets, fills in the coordinates
+    page.locator(".map-box").scroll_into_view_if_needed()
+    at = page.evaluate("""([lat, lon]) => {
+        const h = window.spacematchMap, box = h.map.getContainer().getBoundingClientRect();
+        h.map.setView([lat, lon], 16);
+        const p = h.map.latLngToContainerPoint([lat, lon]);
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""", [REPAIR["lat"], REPAIR["lon"]])
+    page.mouse.click(at["x"], at["y"])
+    page.wait_for_selector(".folium-map[data-picked]", state="attached")
+    assert abs(float(page.input_value("#lat")) - REPAIR["lat"]) < 1e-4
+    assert abs(float(page.input_value("#lon")) - REPAIR["lon"]) < 1e-4
+    page.check("input[name=max_distance_m][value='2000']")
+    page.fill("#hours_sat-opens", "10:00")
+    page.fill("#hours_sat-closes", "16:00")
+    page.check("input[name=budget_kind][value=hourly]")
+    page.fill("#budget_amount", "20000")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".folium-map[data-map-ready='1']", state="attached",
+                           timeout=MAP_TIMEOUT_MS)
+    page.wait_for_selector("[data-testid=suggestions]", state="attached")
+    return page, int(page.url.rsplit("/", 1)[1])
+
+
+def _sign_in(browser, server, email):
+    page = new_page(browser, *SCREENS[0])
+    page.goto(f"{server}/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("nav form[action='/sign-out']")
+    return page
+
+
+def test_a_group_asks_the_owner_accepts_an_official_approves(
+        server, browser, axe, demo_sqlite_app):
+    place = _owner_place_and_official(demo_sqlite_app)
+    found: list[str] = []
+    SHOTS.mkdir(exist_ok=True)
+
+    def check(page, name):
+        """axe-core and a screenshot at both widths, of the page as it is now."""
+        for width, height in SCREENS:
+            page.set_viewport_size({"width": width, "height": height})
+            found.extend(f"{width}px {name}: {v}" for v in _violations(page, axe))
+            page.screenshot(path=str(SHOTS / f"pairing-{name}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": SCREENS[0][0], "height": SCREENS[0][1]})
+
+    # the group signs up, describes its project, finds the place among its suggestions
+    # and asks for it
+    group, project = _sign_up_and_describe(browser, server, check)
+    group.goto(f"{server}/my/projects")
+    group.wait_for_selector(f"[data-testid=my-projects] a[href='/projects/{project}/edit']")
+    check(group, "0-my-projects")
+    group.goto(f"{server}/projects/{project}")
+    group.wait_for_selector(".folium-map[data-map-ready='1']", state="attached",
+                            timeout=MAP_TIMEOUT_MS)
+    ask = group.locator(f"a[href='/projects/{project}/spaces/{place}/request']")
+    assert ask.count() == 1, "the place is not among the project's suggestions"
+    ask.click()
+    group.wait_for_selector("[data-testid=request-place]")
+    assert group.locator("[data-testid=request-place]").inner_text() == PLACE["title"]
+    assert group.input_value("#hours_sat-opens") == "10:00"
+    check(group, "1-request-form")
+    group.fill("#hours_sat-closes", "22:00")
+    group.click("main form button[type=submit]")
+    group.wait_for_selector("#problems >> text=Workshop is not open Sat 21:00–22:00")
+    check(group, "2-request-problem")
+    group.fill("#hours_sat-closes", "16:00")
+    group.fill("#message", "We fix radios and bikes. <i>Saturdays</i> suit us.")
+    group.click("main form button[type=submit]")
+    group.wait_for_selector("[data-testid=pairing-status] >> text=Requested")
+    pairing = int(group.url.rsplit("/", 1)[1])
+    assert "<i>Saturdays</i>" in group.locator("[data-testid=timeline]").inner_text()
+    check(group, "3-requested")
+    # a group may not open the officials' queue
+    assert group.goto(f"{server}/review").status == 403
+    group.wait_for_selector("h1")
+
+    # the owner: the request waits in the inbox; accept with a message
+    owner = _sign_in(browser, server, "centre@example.org")
+    owner.goto(f"{server}/pairings")
+    owner.wait_for_selector(f"[data-testid=waiting] [data-pairing='{pairing}']")
+    check(owner, "4-owner-inbox")
+    owner.click(f"[data-testid=waiting] [data-pairing='{pairing}'] a")
+    owner.wait_for_selector("form[data-action=accept]")
+    owner.fill("form[data-action=accept] textarea", "Welcome. Keys at the front desk.")
+    owner.click("form[data-action=accept] button")
+    owner.wait_for_selector("[data-testid=pairing-status] >> text=Accepted")
+    check(owner, "5-accepted")
+    assert owner.locator("form[data-action=approve]").count() == 0  # not the owner's step
+
+    # the official: the plan's pairings can be proposed; the queue; a rejection needs a
+    # reason; approve
+    official = _sign_in(browser, server, "official@example.org")
+    official.goto(f"{server}/plan?city=seoul")
+    official.wait_for_selector("[data-testid=propose] input[name=pick]")
+    check(official, "6-plan-to-propose")
+    official.goto(f"{server}/review")
+    official.wait_for_selector(f"[data-testid=review-queue] [data-pairing='{pairing}']")
+    check(official, "7-review-queue")
+    official.click(f"[data-pairing='{pairing}'] a")
+    official.wait_for_selector("form[data-action=reject]")
+    official.click("form[data-action=reject] button")
+    official.wait_for_selector("#message-reject-error >> text=a reason is required to reject")
+    check(official, "8-reject-needs-a-reason")
+    official.click("form[data-action=approve] button")
+    official.wait_for_selector("[data-testid=pairing-status] >> text=Approved")
+    check(official, "9-approved")
+
+    # both parties see the approval on the timeline
+    for page in (group, owner):
+        page.goto(f"{server}/pairings/{pairing}")
+        page.wait_for_selector("[data-testid=timeline] li[data-to=approved]")
+        steps = page.locator("[data-testid=timeline] li").evaluate_all(
+            "items => items.map(i => i.dataset.to)")
+        assert steps == ["requested", "accepted", "approved"]
+    assert "Jongno official" in group.locator("[data-testid=timeline]").inner_text()
+    check(group, "10-group-sees-approval")
+    for page in (group, owner, official):
+        page.close()
+    assert not found, "axe-core found WCAG 2.1 AA violations:\n" + "\n".join(found)
