@@ -186,6 +186,11 @@ def _store(actor, project: Project, place_id: int, data: dict, origin: str,
     """Check ``data`` again against the place as it is under the lock, then store the
     pairing. Runs inside ``locked_write``."""
     place = listed_place(project, place_id, lock=True)
+    db.session.refresh(project)
+    if project.status not in (("open",) if origin == "proposal" else ("open", "matched")):
+        raise ValidationError(FieldProblem("project", f"the project is {project.status}"
+                                           + (": publish it first" if project.status == "draft"
+                                              else "")))
     booked = check_request(place, offered_rooms(place), data)
     columns = _columns(booked.room.key, booked.room)
     score, breakdown = scored
@@ -309,14 +314,17 @@ def _still_bookable(match: Match) -> None:
         raise Conflict(f"This pairing cannot be approved: the place is {place.status}.")
     booking = booking_of(match)
     rooms = offered_rooms(place)
-    if booking.room is not None:
-        room = next((r for r in rooms if r.key == booking.room), None)
-        if room is None:
-            raise Conflict("This pairing cannot be approved: its room is no longer offered.")
-        if (problem := _hours_problem(room, booking.hours)) is not None:
-            raise Conflict(f"This pairing cannot be approved: {problem.problem}.")
-    if match.ends_on is not None and match.ends_on < date.today():
-        raise Conflict("This pairing cannot be approved: its last day has passed.")
+    # a booking of the whole place is checked against the whole-space room, while offered
+    room = next((r for r in rooms if (r.whole if booking.room is None
+                                      else r.key == booking.room)), None)
+    if room is None and booking.room is not None:
+        raise Conflict("This pairing cannot be approved: its room is no longer offered.")
+    if room is not None and (problem := _hours_problem(room, booking.hours)) is not None:
+        raise Conflict(f"This pairing cannot be approved: {problem.problem}.")
+    dates = _dates_problems(place, match.starts_on, match.ends_on)
+    if dates:
+        raise Conflict(f"This pairing cannot be approved: {dates[0].field.replace('_', ' ')} "
+                       f"— {dates[0].problem}.")
     found = clashes(booking, match.space_id, lock=True)
     if found:
         raise conflict_error(found)

@@ -81,9 +81,16 @@ class ProjectForm(FlaskForm):
 add_day_rows(ProjectForm)
 
 
-def _values(form: ProjectForm) -> dict:
-    """The form as the values ``services.projects`` checks."""
-    return {
+def _amount(value) -> str:
+    """A stored number as typed: every digit, no exponent, no trailing zeros."""
+    text = f"{float(value):.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _values(form: ProjectForm, status: str | None) -> dict:
+    """The form as the values ``services.projects`` checks. Publishing moves a project
+    between draft and open only: matched and closed are the workflow's to set."""
+    values = {
         "activity": form.activity.data or "", "title": form.title.data,
         "title_en": form.title_en.data or None, "description": form.description.data or "",
         "participants": form.participants.data, "lat": form.lat.data or None,
@@ -94,8 +101,10 @@ def _values(form: ProjectForm) -> dict:
         "budget_amount": form.budget_amount.data or 0,
         "beneficiaries": form.beneficiaries.data or [],
         "weights": PRIORITIES.get(form.priority.data, PRIORITIES["balanced"])[2],
-        "status": "open" if form.publish.data else "draft",
     }
+    if status in (None, "draft", "open"):
+        values["status"] = "open" if form.publish.data else "draft"
+    return values
 
 
 def _fill(form: ProjectForm, v: dict) -> None:
@@ -109,7 +118,7 @@ def _fill(form: ProjectForm, v: dict) -> None:
     fill_day_rows(form, v["weekly_hours"])
     form.starts_on.data = v["starts_on"].isoformat() if v["starts_on"] else ""
     form.ends_on.data = v["ends_on"].isoformat() if v["ends_on"] else ""
-    form.budget_amount.data = f"{v['budget_amount']:g}"
+    form.budget_amount.data = _amount(v["budget_amount"])
     form.beneficiaries.data = list(v["beneficiaries"] or [])
     form.priority.data = next((code for code, (_, _, w) in PRIORITIES.items()
                                if w == (v["weights"] or {})), "balanced")
@@ -153,7 +162,7 @@ def _form(city, values: dict | None, save, done: str):
         _fill(form, values)
     elif form.validate_on_submit():
         try:
-            saved = save(_values(form))
+            saved = save(_values(form, values["status"] if values else None))
         except ValidationError as exc:
             show_problems(form, exc, aliases=FIELD_OF)
         else:

@@ -33,7 +33,8 @@ def test_a_last_day_far_off_is_refused_by_field(seoul_app):
             ("ends_on", "must be within 20 years")]
 
 
-@pytest.mark.parametrize("change", ["pause room", "pause place", "narrow hours", "past"])
+@pytest.mark.parametrize("change", ["pause room", "pause place", "narrow hours", "past",
+                                    "availability"])
 def test_an_approval_checks_again_what_it_depends_on(seoul_app, change):
     with seoul_app.app_context():
         w = world()
@@ -47,10 +48,14 @@ def test_an_approval_checks_again_what_it_depends_on(seoul_app, change):
         elif change == "narrow hours":
             update_room(w.owner, w.studio, {"weekly_hours": "tue 09:00-19:00"})
             expected = "Studio is not open Tue 19:00–21:00"
-        else:
+        elif change == "past":
             db.session.get(Match, match).ends_on = date.today() - timedelta(days=1)
             db.session.commit()
-            expected = "its last day has passed"
+            expected = "ends on — has passed"
+        else:
+            until = date.today() + timedelta(days=30)
+            update_space(w.owner, w.place, {"available_to": until.isoformat()})
+            expected = f"the place is available until {until.isoformat()}"
         with pytest.raises(Conflict, match=expected):
             act(w.official, match, "approve")
         db.session.expire_all()
@@ -155,3 +160,24 @@ def test_only_officials_propose_and_a_proposal_never_takes_held_hours(seoul_app)
         assert outcome.pairing_id is None
         assert "conflicts with pairing" in outcome.problem  # officials are told which
         assert db.session.get(Space, w.place).status == "listed"
+
+
+def test_a_booking_of_the_whole_place_is_checked_again_at_approval(seoul_app):
+    with seoul_app.app_context():
+        w = world(ONE_ROOM)
+        match = agreed(w)  # the whole place, Tuesday 18:00-21:00
+        update_space(w.owner, w.place, {"weekly_hours": "mon-sat 09:00-19:00"})
+        with pytest.raises(Conflict, match="Whole space is not open Tue 19:00–21:00"):
+            act(w.official, match, "approve")
+
+
+def test_drafts_are_not_proposed_nor_asked_for(seoul_app):
+    with seoul_app.app_context():
+        w = world()
+        db.session.get(Project, w.project).status = "draft"
+        db.session.commit()
+        (outcome,) = propose(w.official, [{"project_id": w.project, "space_id": w.place,
+                                           "room": w.studio}])
+        assert outcome.problem == "project: the project is draft: publish it first"
+        with pytest.raises(ValidationError, match="publish it first"):
+            ask(w)

@@ -113,3 +113,25 @@ def test_only_groups_describe_and_only_their_own_projects(seoul_app):
     answer = _post(mine, "/projects/new?city=seoul", **{**FORM, "title": "a\x00b"})
     assert answer.status_code == 400 and "control characters" in answer.get_data(as_text=True)
     assert _count(app) == 1
+
+
+def test_an_edit_keeps_a_matched_project_matched_and_every_digit_of_its_budget(seoul_app):
+    app = seoul_app
+    client = _group(app)
+    answer = _post(client, "/projects/new?city=seoul", **{**FORM, "budget_kind": "monthly",
+                                                         "budget_amount": "1234567"})
+    project_id = int(answer.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        db.session.get(Project, project_id).status = "matched"  # as an approval makes it
+        db.session.commit()
+    edit = f"/projects/{project_id}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert typed_value(page, "budget_amount") == "1234567"
+    assert 'data-testid="project-status"' in page and 'name="publish"' not in page
+    answer = _post(client, edit, **{**FORM, "budget_kind": "monthly",
+                                    "budget_amount": "1234567", "description": "New words"})
+    assert answer.status_code == 302
+    with app.app_context():
+        p = db.session.get(Project, project_id)
+        assert (p.status, float(p.budget_amount), p.description) == (
+            "matched", 1234567.0, "New words")
