@@ -72,6 +72,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .web.pairings import bp as pairings_bp
     from .web.projects import bp as project_forms_bp
     from .web.rooms import bp as rooms_bp
+    from .web.spaces import bp as space_forms_bp
 
     _check_schema_once(app)
     app.register_blueprint(web_bp)
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(rooms_bp)
     app.register_blueprint(pairings_bp)
     app.register_blueprint(project_forms_bp)
+    app.register_blueprint(space_forms_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
     register_error_handlers(app)
     return app

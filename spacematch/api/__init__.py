@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import Blueprint, jsonify, request
+from flask_login import current_user
 from sqlalchemy import text
 
 from ..extensions import db
-from ..services import catalogue, matching, places, plans
+from ..services import catalogue, matching, places, plans, projects
 from ..services.plan_options import K, parse_number, parse_plan_options
 
 bp = Blueprint("api", __name__)
+
+
+def _actor():
+    return current_user.view if current_user.is_authenticated else None
 
 
 @bp.get("/health")
@@ -42,6 +47,7 @@ def city_spaces(slug: str):
 def project_suggestions(project_id: int):
     k = parse_number(request.args, "k", 20, *K, integer=True)
     project, suggestions = matching.suggest_spaces(project_id, k)
+    projects.require_visible(_actor(), project)
     return jsonify({"project": {"id": project.id, "title": project.title,
                                 "title_en": project.title_en, "activity": project.activity},
                     "suggestions": [asdict(s) for s in suggestions]})
@@ -49,6 +55,7 @@ def project_suggestions(project_id: int):
 
 @bp.get("/projects/<int:project_id>/spaces/<int:space_id>")
 def project_space(project_id: int, space_id: int):
+    projects.require_visible(_actor(), matching.project_view(project_id))
     return jsonify(matching.explain_pair(project_id, space_id))
 
 

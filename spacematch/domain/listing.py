@@ -51,6 +51,8 @@ class _Collector:
 
     def take(self, field: str, check, *args, required: bool = False, default=None):
         value = self.data.get(field)
+        if isinstance(value, str) and not value.strip():
+            value = ""  # white space alone is nothing typed
         if value in (None, "") and not isinstance(value, bool):
             if required:
                 self.problems.append(FieldProblem(field, "is required"))

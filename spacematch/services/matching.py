@@ -101,6 +101,10 @@ class ProjectPage:
     outlines: list[dict]  # names and outlines of the areas around it
 
 
+def project_view(project_id: int) -> ProjectView:
+    return project_views([_project(project_id)])[0]
+
+
 def suggest_spaces(project_id: int, k: int = 20) -> tuple[ProjectView, list[Suggestion]]:
     """The project's best ``k`` spaces, each with its explanation."""
     project = _project(project_id)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import shapely
 from geoalchemy2.shape import from_shape, to_shape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..db.models import Area, City, Project, User
-from ..domain.errors import FieldProblem, ValidationError
+from ..domain.errors import FieldProblem, NotFound, ValidationError
 from ..domain.listing import clean_project
 from ..extensions import db
 from .audit import record
@@ -65,6 +65,14 @@ def project_views(projects: list[Project]) -> list[ProjectView]:
     return out
 
 
+def require_visible(actor, project: ProjectView) -> ProjectView:
+    """A draft is its group's (and admins') alone: to anyone else it is not found."""
+    if project.status == "draft" and not (
+            actor is not None and (actor.role == "admin" or actor.id == project.group_id)):
+        raise NotFound(f"No project {project.id}.")
+    return project
+
+
 def may_describe(actor: User | None) -> None:
     """PermissionDenied unless ``actor`` is a group (or an admin)."""
     require_role(actor, "group")
@@ -101,7 +109,7 @@ def areas_to_choose(city_slug: str) -> list[dict]:
         raise ValidationError(FieldProblem("city", f"no city {city_slug!r} is loaded"))
     rows = db.session.execute(select(Area.id, Area.parent_id, Area.level, Area.name,
                                      Area.name_en).where(Area.city_id == city.id)
-                              .order_by(Area.name_en, Area.name)).all()
+                              .order_by(func.coalesce(Area.name_en, Area.name), Area.id)).all()
     children: dict[int | None, list] = {}
     for row in rows:
         children.setdefault(row.parent_id, []).append(row)
@@ -160,8 +168,10 @@ def _apply(project: Project, city: City, cleaned: dict, raw: dict) -> None:
         try:
             ids = [int(i) for i in ids]
         except (TypeError, ValueError):
+            ids = None
+        if ids is None or any(not 0 < i < 2**31 for i in ids):
             raise ValidationError(FieldProblem("preferred_area_ids",
-                                               "must be a list of area ids")) from None
+                                               "must be a list of area ids"))
         known = set(db.session.scalars(select(Area.id).where(Area.city_id == city.id,
                                                             Area.id.in_(ids))))
         unknown = [i for i in ids if i not in known]

@@ -6,12 +6,16 @@ one whole-space room, or none if it is divisible; editing a place keeps its room
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import shapely
 from geoalchemy2.shape import from_shape, to_shape
 from sqlalchemy import case, func, select
 
 from ..db.models import Room, Space, User
+from ..domain.hosting import could_host_place
 from ..domain.listing import clean_place, clean_space
+from ..domain.rooms import divide_place, effective_room
 from ..extensions import db
 from . import rooms, versioning
 from .areas import locate_area
@@ -20,6 +24,46 @@ from .users import require_record_owner, require_role
 
 AUDITED = ("title", "status", "floor_area_m2", "capacity", "cost_kind", "cost_amount", "area_id",
            "divisible_room_m2", "divisible_rooms")
+
+
+def may_list(actor: User | None) -> None:
+    """PermissionDenied unless ``actor`` is an owner (or an admin)."""
+    require_role(actor, "owner")
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a space would be, before it is stored: where, and what it could host."""
+
+    area: str  # the neighbourhood and district it falls in
+    together: str  # the sentence: what its rooms could host at once, or one at a time
+    could_host: list[dict]  # each activity it fits, best first (domain.hosting.HostingFit)
+    could_not_host: list[dict]
+
+
+def preview_place(actor: User | None, data: dict) -> Preview:
+    """Check ``data`` as ``create_space`` would and say what the space could host; writes
+    nothing. Problems are named by field, as on saving."""
+    require_role(actor, "owner")
+    cleaned, room_rows = clean_place(data)
+    area = locate_area(cleaned["lon"], cleaned["lat"])
+    names = [a.name_en or a.name for a in (area, area.parent) if a is not None]
+    rooms_ = [effective_room(cleaned, r) for r in room_rows] + [
+        effective_room(cleaned, d) for d in divide_place(cleaned)]
+    hosting = could_host_place(cleaned, rooms_)
+    return Preview(", ".join(names), hosting.together.en,
+                   [asdict(p.fit) for p in hosting.place],
+                   [asdict(p.fit) for p in hosting.misfits])
+
+
+def space_values(actor: User | None, space_id: int) -> dict:
+    """A place as its edit form shows it, for its owner (or an admin) only."""
+    space = require_record_owner(actor, "owner", Space, space_id, "owner_id", "space")
+    values = {c: getattr(space, c) for c in _EDITABLE}
+    here = to_shape(space.location)
+    values.update(id=space.id, lon=here.x, lat=here.y, city=space.city.slug,
+                  cost_amount=float(space.cost_amount or 0))
+    return values
 
 
 def create_space(actor: User | None, data: dict) -> Space:

@@ -11,6 +11,7 @@ from ..domain.activities import load_activities
 from ..domain.explain import money
 from ..domain.schedule import describe_hours
 from ..services import catalogue, matching, places, plans
+from ..services import projects as projects_service
 from ..services.plan_options import parse_plan_options
 from .auth import actor
 from .maps import build_city_map, build_point_map, build_suggestion_map
@@ -81,7 +82,7 @@ def projects():
 @bp.get("/projects/<int:project_id>")
 def project(project_id: int):
     page = matching.project_page(project_id, k=10)
-    p = page.project
+    p = projects_service.require_visible(actor(), page.project)
     parts = build_suggestion_map(page.centre, p.max_distance_m,
                                  [s.__dict__ for s in page.suggestions], _static, *_tiles(),
                                  outlines=page.outlines, mark_point=p.point is not None)

@@ -81,7 +81,7 @@ def request_space(project_id: int, space_id: int):
     elif form.validate_on_submit():
         try:
             made = pairings.request_space(actor(), project_id, space_id, {
-                "room": form.room.data, "weekly_hours": read_day_rows(form),
+                "room": form.room.data, "weekly_hours": read_day_rows(form, page.project_hours),
                 "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
                 "message": form.message.data})
         except ValidationError as exc:
@@ -117,10 +117,11 @@ def send_proposals():
     sent = [o for o in outcomes if o.pairing_id]
     flash(f"{len(sent)} of {len(outcomes)} pairings sent to both parties as proposals · "
           f"제안을 보냈습니다", "success" if sent else "info")
-    for o in outcomes:
-        if o.problem:
-            flash(f"Project {o.project_id} at place {o.space_id}: not sent: {o.problem}",
-                  "danger")
+    refused = [o for o in outcomes if o.problem]
+    if refused:  # one message: the session cookie holds a few kilobytes at most
+        more = f" (and {len(refused) - 5} more)" if len(refused) > 5 else ""
+        flash("Not sent: " + "; ".join(f"project {o.project_id} at place {o.space_id}: "
+                                       f"{o.problem}" for o in refused[:5]) + more, "danger")
     return redirect(url_for("pairings.my_pairings") if sent else back)
 
 

@@ -30,6 +30,11 @@ from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_
 
 bp = Blueprint("project_forms", __name__)
 DISTANCES = ("", "500", "1000", "2000", "3000", "5000", "10000")
+OWN = "own"  # the priority choice that keeps weights set elsewhere (the API, an import)
+
+
+def _preset(weights: dict) -> str | None:
+    return next((code for code, (_, _, w) in PRIORITIES.items() if w == weights), None)
 
 
 class ProjectForm(FlaskForm):
@@ -63,13 +68,20 @@ class ProjectForm(FlaskForm):
     publish = BooleanField("Publish it now: owners and officials see it, and it gets "
                            "suggestions · 지금 공개", default=True)
 
-    def __init__(self, *args, areas=(), **kwargs):
+    def __init__(self, *args, areas=(), stored: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.activity.choices = [SelectChoice(a.code, f"{a.name_en} · {a.name_ko}")
                                  for a in load_activities().values()]
+        distances = list(DISTANCES)
+        own = (stored or {}).get("max_distance_m")
+        if own and f"{own:g}" not in distances:  # a distance set elsewhere stays a choice
+            distances.append(f"{own:g}")
         self.max_distance_m.choices = [
-            SelectChoice(d, f"{int(d) / 1000:g} km" if d else "Any distance · 상관없음")
-            for d in DISTANCES]
+            SelectChoice(d, f"{float(d) / 1000:g} km" if d else "Any distance · 상관없음")
+            for d in distances]
+        if stored is not None and _preset(stored.get("weights") or {}) is None:
+            self.priority.choices = [*self.priority.choices, SelectChoice(
+                OWN, "Keep the priorities set for it · 정해 둔 우선순위 유지")]
         self.preferred_area_ids.choices = [
             SelectChoice(str(a["id"]), ("— " * a["depth"]) + a["label"]) for a in areas]
         label_day_rows(self, "from · 시작", "to · 종료")
@@ -87,7 +99,7 @@ def _amount(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _values(form: ProjectForm, status: str | None) -> dict:
+def _values(form: ProjectForm, stored: dict | None) -> dict:
     """The form as the values ``services.projects`` checks. Publishing moves a project
     between draft and open only: matched and closed are the workflow's to set."""
     values = {
@@ -96,13 +108,15 @@ def _values(form: ProjectForm, status: str | None) -> dict:
         "participants": form.participants.data, "lat": form.lat.data or None,
         "lon": form.lon.data or None, "max_distance_m": form.max_distance_m.data or None,
         "preferred_area_ids": form.preferred_area_ids.data or [],
-        "weekly_hours": read_day_rows(form), "starts_on": form.starts_on.data or None,
+        "weekly_hours": read_day_rows(form, (stored or {}).get("weekly_hours")),
+        "starts_on": form.starts_on.data or None,
         "ends_on": form.ends_on.data or None, "budget_kind": form.budget_kind.data,
         "budget_amount": form.budget_amount.data or 0,
         "beneficiaries": form.beneficiaries.data or [],
-        "weights": PRIORITIES.get(form.priority.data, PRIORITIES["balanced"])[2],
     }
-    if status in (None, "draft", "open"):
+    if form.priority.data != OWN:  # else the weights stay as they are
+        values["weights"] = PRIORITIES.get(form.priority.data, PRIORITIES["balanced"])[2]
+    if stored is None or stored["status"] in ("draft", "open"):
         values["status"] = "open" if form.publish.data else "draft"
     return values
 
@@ -120,8 +134,7 @@ def _fill(form: ProjectForm, v: dict) -> None:
     form.ends_on.data = v["ends_on"].isoformat() if v["ends_on"] else ""
     form.budget_amount.data = _amount(v["budget_amount"])
     form.beneficiaries.data = list(v["beneficiaries"] or [])
-    form.priority.data = next((code for code, (_, _, w) in PRIORITIES.items()
-                               if w == (v["weights"] or {})), "balanced")
+    form.priority.data = _preset(v["weights"] or {}) or OWN
     form.publish.data = v["status"] != "draft"
 
 
@@ -157,12 +170,12 @@ def edit(project_id: int):
 
 def _form(city, values: dict | None, save, done: str):
     form = ProjectForm(formdata=request.form if request.method == "POST" else None,
-                       areas=projects.areas_to_choose(city.slug))
+                       areas=projects.areas_to_choose(city.slug), stored=values)
     if values is not None and not form.is_submitted():
         _fill(form, values)
     elif form.validate_on_submit():
         try:
-            saved = save(_values(form, values["status"] if values else None))
+            saved = save(_values(form, values))
         except ValidationError as exc:
             show_problems(form, exc, aliases=FIELD_OF)
         else:

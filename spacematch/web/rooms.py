@@ -68,9 +68,9 @@ class RoomForm(FlaskForm):
 add_day_rows(RoomForm)
 
 
-def _values(form: RoomForm) -> dict:
+def _values(form: RoomForm, room: rooms.RoomView | None = None) -> dict:
     """The form as the values ``services.rooms`` checks; a fact left "same" is None."""
-    hours = read_day_rows(form)
+    hours = read_day_rows(form, room.weekly_hours if room is not None else None)
     own_cost = bool(form.cost_kind.data)
     return {
         "name": form.name.data, "floor_area_m2": form.floor_area_m2.data,
@@ -136,7 +136,7 @@ def _room_form(place: rooms.ManagedPlace, room: rooms.RoomView | None, save, don
         _fill(form, room)
     elif form.validate_on_submit():
         try:
-            saved = save(_values(form))
+            saved = save(_values(form, room))
         except ValidationError as exc:
             show_problems(form, exc, aliases={"weekly_hours": "same_weekly_hours"})
         else:

@@ -37,8 +37,29 @@ def label_day_rows(form, opens: str, closes: str) -> None:
         row.closes.label.text = f"{DAY_NAMES[day]}: {closes}"
 
 
-def read_day_rows(form) -> dict:
-    """The rows as weekly hours (``{"tue": ["18:00-22:00"]}``); checking is the service's."""
+def read_day_rows(form, stored: dict | None = None) -> dict:
+    """The rows as weekly hours (``{"tue": ["18:00-22:00"]}``); checking is the service's.
+
+    The rows show one range a day, so hours with several ranges a day (``stored``, as the
+    edit form showed them) come back as they were unless a row was changed.
+    """
+    hours = _rows(form)
+    if stored and hours == widened(stored):
+        return stored
+    return hours
+
+
+def widened(hours: dict) -> dict:
+    """Each day's ranges as the one range the rows show: first opening to last close.
+
+    >>> widened({"sat": ["10:00-12:00", "14:00-16:00"]})
+    {'sat': ['10:00-16:00']}
+    """
+    return {day: [f"{r[0].split('-')[0]}-{r[-1].split('-')[1]}"]
+            for day, r in hours.items() if r}
+
+
+def _rows(form) -> dict:
     hours = {}
     for day, row in zip(DAYS, day_rows(form), strict=True):
         opens, closes = row.opens.data, row.closes.data

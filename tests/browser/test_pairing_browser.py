@@ -6,8 +6,10 @@ and 390 px; screenshots of each step go to screenshots/.
 """
 
 import pytest
+from sqlalchemy import select
 
-from spacematch.services.spaces import create_space
+from spacematch.db.models import Space
+from spacematch.extensions import db
 from spacematch.services.users import create_user
 
 from .conftest import MAP_TIMEOUT_MS, SHOTS, new_page
@@ -16,38 +18,80 @@ from .test_accessibility import SCREENS, _violations
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long passphrase"
-PLACE = {"title": "사직동 주민센터 <b>별관</b>", "owner_kind": "public", "lon": 126.9687,
-         "lat": 37.5759, "floor_area_m2": 600, "capacity": 300, "status": "listed",
-         "cost_kind": "free", "amenities": ["toilets", "water", "power", "storage"],
-         "weekly_hours": "mon-sat 09:00-21:00",
-         "rooms": [{"name": "Workshop", "floor_area_m2": 80, "capacity": 30},
-                   {"name": "Hall", "floor_area_m2": 200, "capacity": 120}]}
+PLACE = {"title": "사직동 주민센터 <b>별관</b>", "lon": 126.9687, "lat": 37.5759,
+         "amenities": ["toilets", "water", "power", "storage"]}
 REPAIR = {"title": "수리 카페", "title_en": "Repair café", "activity": "maker_repair",
           "participants": 12, "lon": 126.9690, "lat": 37.5762, "max_distance_m": 1500,
           "weekly_hours": "sat 10:00-16:00", "budget_kind": "hourly", "budget_amount": 20000,
           "status": "open"}
 
 
-def _owner_place_and_official(app) -> int:
-    with app.app_context():
-        owner = create_user(email="centre@example.org", password=PASSWORD, role="owner",
-                            display_name="Sajik centre", system=True)
+def _official(app) -> None:
+    with app.app_context():  # officials are made by an admin, here on the server
         create_user(email="official@example.org", password=PASSWORD, role="official",
                     display_name="Jongno official", system=True)
-        return create_space(owner, PLACE).id
 
 
-def _sign_up_and_describe(browser, server, check):
-    """A group signs up and describes its repair café; the project's page opens."""
+def _sign_up(browser, server, role, name, email):
     page = new_page(browser, *SCREENS[0])
     page.goto(f"{server}/sign-up")
-    page.check("input[name=role][value=group]")
-    page.fill("#display_name", "Repair circle")
-    page.fill("#email", "repair@example.org")
+    page.check(f"input[name=role][value={role}]")
+    page.fill("#display_name", name)
+    page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.fill("#password_again", PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_selector("nav form[action='/sign-out']")
+    return page
+
+
+def _click_map_at(page, lat, lon):
+    """Click the page's map at (lat, lon), zoomed in, and wait for the fields to take it."""
+    page.locator(".map-box").scroll_into_view_if_needed()
+    at = page.evaluate("""([lat, lon]) => {
+        const h = window.spacematchMap, box = h.map.getContainer().getBoundingClientRect();
+        h.map.setView([lat, lon], 16);
+        const p = h.map.latLngToContainerPoint([lat, lon]);
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""", [lat, lon])
+    page.mouse.click(at["x"], at["y"])
+    page.wait_for_selector(".folium-map[data-picked]", state="attached")
+    assert abs(float(page.input_value("#lat")) - lat) < 1e-4
+    assert abs(float(page.input_value("#lon")) - lon) < 1e-4
+
+
+def _sign_up_and_list(browser, server, check):
+    """An owner signs up and lists the place, after a preview of what it could host."""
+    page = _sign_up(browser, server, "owner", "Sajik centre", "centre@example.org")
+    page.goto(f"{server}/my/places")
+    page.click("a[href='/spaces/new']")
+    page.wait_for_selector(".folium-map[data-map-ready='1']", state="attached",
+                           timeout=MAP_TIMEOUT_MS)
+    page.fill("#title", PLACE["title"])
+    page.fill("#address", "서울 종로구 사직로 9길 1")
+    _click_map_at(page, PLACE["lat"], PLACE["lon"])
+    page.fill("#floor_area_m2", "120")
+    page.fill("#capacity", "50")
+    for amenity in PLACE["amenities"]:
+        page.check(f"input[name=amenities][value={amenity}]")
+    for day in ("mon", "tue", "wed", "thu", "fri", "sat"):
+        page.fill(f"#hours_{day}-opens", "09:00")
+        page.fill(f"#hours_{day}-closes", "21:00")
+    page.click("button[name=preview]")
+    page.wait_for_selector("[data-testid=preview] >> text=Maker space / repair café")
+    page.wait_for_selector(".folium-map[data-map-ready='1']", state="attached")
+    check(page, "0-owner-preview")
+    page.check("input[name=status][value=listed]")
+    page.click("main form button[type=submit]:not([name])")
+    page.wait_for_selector("[data-testid=my-places] >> text=listed")
+    check(page, "0-owner-listed")
+    return page
+
+
+def _sign_up_and_describe(browser, server, check):
+    """A group signs up and describes its repair café, first with problems; the project's
+    page opens."""
+    page = _sign_up(browser, server, "group", "Repair circle", "repair@example.org")
     page.goto(f"{server}/projects?city=seoul")
     page.click("a[href='/projects/new?city=seoul']")
     page.wait_for_selector(".folium-map[data-map-ready='1']", state="attached",
@@ -62,17 +106,7 @@ def _sign_up_and_describe(browser, server, check):
     page.fill("#title", REPAIR["title"])
     page.fill("#participants", str(REPAIR["participants"]))
     # a click on the map, where the group meets, fills in the coordinates
-    page.locator(".map-box").scroll_into_view_if_needed()
-    at = page.evaluate("""([lat, lon]) => {
-        const h = window.spacematchMap, box = h.map.getContainer().getBoundingClientRect();
-        h.map.setView([lat, lon], 16);
-        const p = h.map.latLngToContainerPoint([lat, lon]);
-        return {x: box.left + p.x, y: box.top + p.y};
-    }""", [REPAIR["lat"], REPAIR["lon"]])
-    page.mouse.click(at["x"], at["y"])
-    page.wait_for_selector(".folium-map[data-picked]", state="attached")
-    assert abs(float(page.input_value("#lat")) - REPAIR["lat"]) < 1e-4
-    assert abs(float(page.input_value("#lon")) - REPAIR["lon"]) < 1e-4
+    _click_map_at(page, REPAIR["lat"], REPAIR["lon"])
     page.check("input[name=max_distance_m][value='2000']")
     page.fill("#hours_sat-opens", "10:00")
     page.fill("#hours_sat-closes", "16:00")
@@ -97,7 +131,7 @@ def _sign_in(browser, server, email):
 
 def test_a_group_asks_the_owner_accepts_an_official_approves(
         server, browser, axe, demo_sqlite_app):
-    place = _owner_place_and_official(demo_sqlite_app)
+    _official(demo_sqlite_app)
     found: list[str] = []
     SHOTS.mkdir(exist_ok=True)
 
@@ -108,6 +142,11 @@ def test_a_group_asks_the_owner_accepts_an_official_approves(
             found.extend(f"{width}px {name}: {v}" for v in _violations(page, axe))
             page.screenshot(path=str(SHOTS / f"pairing-{name}-{width}.png"), full_page=True)
         page.set_viewport_size({"width": SCREENS[0][0], "height": SCREENS[0][1]})
+
+    # the owner signs up and lists the place
+    owner = _sign_up_and_list(browser, server, check)
+    with demo_sqlite_app.app_context():
+        place = db.session.scalar(select(Space.id).where(Space.title == PLACE["title"]))
 
     # the group signs up, describes its project, finds the place among its suggestions
     # and asks for it
@@ -127,7 +166,7 @@ def test_a_group_asks_the_owner_accepts_an_official_approves(
     check(group, "1-request-form")
     group.fill("#hours_sat-closes", "22:00")
     group.click("main form button[type=submit]")
-    group.wait_for_selector("#problems >> text=Workshop is not open Sat 21:00–22:00")
+    group.wait_for_selector("#problems >> text=Whole space is not open Sat 21:00–22:00")
     check(group, "2-request-problem")
     group.fill("#hours_sat-closes", "16:00")
     group.fill("#message", "We fix radios and bikes. <i>Saturdays</i> suit us.")
@@ -141,7 +180,6 @@ def test_a_group_asks_the_owner_accepts_an_official_approves(
     group.wait_for_selector("h1")
 
     # the owner: the request waits in the inbox; accept with a message
-    owner = _sign_in(browser, server, "centre@example.org")
     owner.goto(f"{server}/pairings")
     owner.wait_for_selector(f"[data-testid=waiting] [data-pairing='{pairing}']")
     check(owner, "4-owner-inbox")

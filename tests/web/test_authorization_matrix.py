@@ -178,6 +178,7 @@ TARGETS: dict[str, Callable] = {
     "/projects/<int:project_id>/spaces/<int:space_id>/request": a_project_and_a_space,
     "/pairings/<int:match_id>": a_pairing,
     "/projects/<int:project_id>/edit": a_project,
+    "/spaces/<int:space_id>/edit": a_space,
     **{f"/pairings/<int:match_id>/{a}": a_pairing for a in PAIRING_ACTIONS},
 }
 
@@ -203,6 +204,8 @@ FORMS: dict[tuple[str, str], dict] = {
     ("/plan/proposals", "POST"): {"city": "seoul"},  # nothing ticked
     ("/projects/new", "POST"): {"city": "seoul", "title": "", "participants": "many"},
     ("/projects/<int:project_id>/edit", "POST"): {"title": "", "participants": "many"},
+    ("/spaces/new", "POST"): {"city": "seoul", "title": "", "capacity": "many"},
+    ("/spaces/<int:space_id>/edit", "POST"): {"title": "", "capacity": "many"},
     # a message no database stores: refused by field once the person may take the step
     **{(f"/pairings/<int:match_id>/{a}", "POST"): {"message": "a\x00b"}
        for a in PAIRING_ACTIONS},
@@ -250,6 +253,11 @@ EXPECTED: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("/projects/new", "POST"): (SIGN_IN, FORM, FORM, FORM, FORBIDDEN, FORM),
     ("/projects/<int:project_id>/edit", "GET"): owners_own(PAGE),
     ("/projects/<int:project_id>/edit", "POST"): owners_own(FORM),
+    # no record: both owners are just accounts of the owner role
+    ("/spaces/new", "GET"): (SIGN_IN, FORBIDDEN, PAGE, PAGE, FORBIDDEN, PAGE),
+    ("/spaces/new", "POST"): (SIGN_IN, FORBIDDEN, FORM, FORM, FORBIDDEN, FORM),
+    ("/spaces/<int:space_id>/edit", "GET"): owners_own(PAGE),
+    ("/spaces/<int:space_id>/edit", "POST"): owners_own(FORM),
     ("/plan/proposals", "POST"): (SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, PLAN, PLAN),
     ("/review", "GET"): (SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, PAGE, PAGE),
     # a pairing's record owner is the place's owner; the project's group is tested in

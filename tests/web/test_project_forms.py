@@ -135,3 +135,56 @@ def test_an_edit_keeps_a_matched_project_matched_and_every_digit_of_its_budget(s
         p = db.session.get(Project, project_id)
         assert (p.status, float(p.budget_amount), p.description) == (
             "matched", 1234567.0, "New words")
+
+
+def test_a_draft_is_its_groups_alone_and_an_edit_keeps_what_the_form_cannot_show(seoul_app):
+    app = seoul_app
+    client = _group(app)
+    answer = _post(client, "/projects/new?city=seoul", **{**FORM, "publish": ""})
+    project_id = int(answer.headers["Location"].rsplit("/", 1)[1])
+    assert client.get(f"/projects/{project_id}").status_code == 200
+    stranger = app.test_client()
+    assert stranger.get(f"/projects/{project_id}").status_code == 404
+    assert stranger.get(f"/api/projects/{project_id}/suggestions").status_code == 404
+    # weights and a distance set elsewhere (the API, an import) survive an edit
+    with app.app_context():
+        p = db.session.get(Project, project_id)
+        p.weights, p.max_distance_m = {"cost": 0.3, "transit": 0.05}, 1500
+        db.session.commit()
+    edit = f"/projects/{project_id}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="own"', page)
+    assert re.search(r'<input checked[^>]*name="max_distance_m"[^>]*value="1500"', page)
+    answer = _post(client, edit, **{**FORM, "priority": "own", "max_distance_m": "1500",
+                                    "title": "   ", "publish": ""})
+    assert answer.status_code == 400 and field_error(answer.get_data(as_text=True),
+                                                     "title") == "is required"
+    answer = _post(client, edit, **{**FORM, "priority": "own", "max_distance_m": "1500",
+                                    "publish": ""})
+    assert answer.status_code == 302
+    with app.app_context():
+        p = db.session.get(Project, project_id)
+        assert (p.weights, p.max_distance_m, p.status) == (
+            {"cost": 0.3, "transit": 0.05}, 1500, "draft")
+
+
+def test_an_edit_keeps_two_ranges_a_day_unless_the_row_is_changed(seoul_app):
+    app = seoul_app
+    client = _group(app)
+    answer = _post(client, "/projects/new?city=seoul", **FORM)
+    project_id = int(answer.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        db.session.get(Project, project_id).weekly_hours = {
+            "sat": ["10:00-12:00", "14:00-16:00"]}
+        db.session.commit()
+    edit = f"/projects/{project_id}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert typed_value(page, "hours_sat-opens") == "10:00"
+    assert typed_value(page, "hours_sat-closes") == "16:00"
+    assert _post(client, edit, **FORM).status_code == 302  # the rows as shown
+    with app.app_context():
+        assert db.session.get(Project, project_id).weekly_hours == {
+            "sat": ["10:00-12:00", "14:00-16:00"]}
+    assert _post(client, edit, **{**FORM, "hours_sat-closes": "17:00"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Project, project_id).weekly_hours == {"sat": ["10:00-17:00"]}
