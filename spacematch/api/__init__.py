@@ -46,8 +46,8 @@ def city_spaces(slug: str):
 @bp.get("/projects/<int:project_id>/suggestions")
 def project_suggestions(project_id: int):
     k = parse_number(request.args, "k", 20, *K, integer=True)
+    projects.require_visible(_actor(), matching.project_view(project_id))
     project, suggestions = matching.suggest_spaces(project_id, k)
-    projects.require_visible(_actor(), project)
     return jsonify({"project": {"id": project.id, "title": project.title,
                                 "title_en": project.title_en, "activity": project.activity},
                     "suggestions": [asdict(s) for s in suggestions]})

@@ -41,6 +41,15 @@ MAX_DIVISIBLE_ROOMS = 1_000
 MAX_AMOUNT = Decimal(10) ** 12
 
 
+def _blank(value) -> bool:
+    """Nothing typed: no value, or text that is only white space.
+
+    >>> _blank(None), _blank("  "), _blank(0), _blank(False)
+    (True, True, False, False)
+    """
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 class _Collector:
     """Runs field checks, keeping every problem instead of stopping at the first."""
 
@@ -51,9 +60,7 @@ class _Collector:
 
     def take(self, field: str, check, *args, required: bool = False, default=None):
         value = self.data.get(field)
-        if isinstance(value, str) and not value.strip():
-            value = ""  # white space alone is nothing typed
-        if value in (None, "") and not isinstance(value, bool):
+        if _blank(value):
             if required:
                 self.problems.append(FieldProblem(field, "is required"))
                 return None
@@ -216,7 +223,7 @@ def clean_space(data: dict, default_currency: str = "KRW") -> dict:
     c.take("title", _text(200), required=True)
     c.take("description", _text(5000), default="")
     c.take("owner_kind", _choice, OWNER_KINDS, required=True)
-    if data.get("lon") in (None, "") or data.get("lat") in (None, ""):
+    if _blank(data.get("lon")) or _blank(data.get("lat")):
         c.problems.append(FieldProblem("location", "longitude and latitude are required"))
     else:
         try:
@@ -251,7 +258,7 @@ def clean_space(data: dict, default_currency: str = "KRW") -> dict:
 
 def _divisions(c: _Collector) -> None:
     """Room size and count of a divisible space come together and fit in the space."""
-    given = {f: c.data.get(f) not in (None, "") for f in ("divisible_room_m2", "divisible_rooms")}
+    given = {f: not _blank(c.data.get(f)) for f in ("divisible_room_m2", "divisible_rooms")}
     if given["divisible_room_m2"] != given["divisible_rooms"]:
         missing, present = (("divisible_rooms", "divisible_room_m2")
                             if given["divisible_room_m2"] else
@@ -291,7 +298,7 @@ def clean_room(data: Mapping, *, floor_level_default: int = 0) -> dict:
     amount = c.take("cost_amount", _money)
     c.take("currency", _currency)
     c.take("status", _choice, ROOM_STATUSES, default="listed")
-    given = {f: c.data.get(f) not in (None, "") for f in ("cost_kind", "cost_amount", "currency")}
+    given = {f: not _blank(c.data.get(f)) for f in ("cost_kind", "cost_amount", "currency")}
     if not given["cost_kind"]:
         if given["cost_amount"]:
             c.problems.append(FieldProblem("cost_kind", "is required with the room's own "
@@ -399,7 +406,7 @@ def clean_project(data: dict, default_currency: str = "KRW") -> dict:
         c.problems.append(FieldProblem("area_max_m2", f"{hi:g} is below area_min_m2 {lo:g}"))
     c.take("required_accessibility", _codes, ACCESSIBILITY, default=[])
     c.take("required_amenities", _codes, AMENITIES, default=[])
-    has_point = data.get("lon") not in (None, "") or data.get("lat") not in (None, "")
+    has_point = not _blank(data.get("lon")) or not _blank(data.get("lat"))
     if has_point:
         try:
             c.out["lon"], c.out["lat"] = check_lonlat(data.get("lon"), data.get("lat"),

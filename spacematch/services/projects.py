@@ -8,9 +8,10 @@ import shapely
 from geoalchemy2.shape import from_shape, to_shape
 from sqlalchemy import func, select
 
-from ..db.models import Area, City, Project, User
+from ..db.models import Area, City, Match, Project, User
 from ..domain.errors import FieldProblem, NotFound, ValidationError
 from ..domain.listing import clean_project
+from ..domain.workflow import HOLDING, UNDECIDED
 from ..extensions import db
 from .audit import record
 from .users import require_record_owner, require_role
@@ -153,7 +154,19 @@ def update_project(actor: User | None, project_id: int, changes: dict) -> Projec
         pt = to_shape(project.preferred_location)
         current["lon"], current["lat"] = pt.x, pt.y
     merged = current | changes
-    cleaned = clean_project(merged, default_currency=project.city.currency)
+    problems = []
+    if changes.get("status") == "draft" and project.status != "draft" and db.session.scalar(
+            select(Match.id).where(Match.project_id == project.id,
+                                   Match.status.in_(UNDECIDED + HOLDING)).limit(1)):
+        # the place's owner and officials follow its pairings: it cannot go out of sight
+        problems.append(FieldProblem(
+            "status", "has pairings under way: withdraw or cancel them first"))
+    try:
+        cleaned = clean_project(merged, default_currency=project.city.currency)
+    except ValidationError as exc:
+        problems = exc.problems + problems
+    if problems:
+        raise ValidationError(problems)
     _apply(project, project.city, cleaned, merged)
     db.session.flush()
     record(actor, "update", project, before=before, after=_snapshot(project))

@@ -76,6 +76,8 @@ def create_space(actor: User | None, data: dict) -> Space:
     cleaned, room_rows = clean_place(data)
     lon, lat = cleaned.pop("lon"), cleaned.pop("lat")
     area = locate_area(lon, lat)
+    if data.get("currency") in (None, ""):  # the currency of the city it is in
+        cleaned["currency"] = area.city.currency
     space = Space(**cleaned, owner_id=actor.id, city_id=area.city_id, area_id=area.id,
                   location=from_shape(shapely.Point(lon, lat), srid=4326),
                   row_version=versioning.bump())

@@ -81,8 +81,9 @@ def projects():
 
 @bp.get("/projects/<int:project_id>")
 def project(project_id: int):
+    projects_service.require_visible(actor(), matching.project_view(project_id))
     page = matching.project_page(project_id, k=10)
-    p = projects_service.require_visible(actor(), page.project)
+    p = page.project
     parts = build_suggestion_map(page.centre, p.max_distance_m,
                                  [s.__dict__ for s in page.suggestions], _static, *_tiles(),
                                  outlines=page.outlines, mark_point=p.point is not None)

@@ -3,6 +3,8 @@ fields (anything with no field of its own goes to the list at the top of the for
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 
@@ -30,3 +32,13 @@ def show_problems(form: FlaskForm, error: ValidationError, *, aliases: dict | No
             form.form_errors.append(problem.describe())
         else:
             field.errors = [*field.errors, problem.problem]
+
+
+def plain_number(value) -> str:
+    """A stored number as it was typed: every digit, no exponent, no trailing zeros.
+
+    >>> plain_number(1234567.0), plain_number(120.125), plain_number(0)
+    ('1234567', '120.125', '0')
+    """
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

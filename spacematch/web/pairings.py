@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 
 from ..domain import workflow
-from ..domain.errors import Conflict, ValidationError
-from ..services import pairing_views, pairings
+from ..domain.errors import Conflict, NotFound, ValidationError
+from ..services import catalogue, pairing_views, pairings
+from ..services import decisions as history
 from . import _static, _tiles
 from .auth import actor
 from .forms import show_problems
@@ -121,7 +122,8 @@ def send_proposals():
     if refused:  # one message: the session cookie holds a few kilobytes at most
         more = f" (and {len(refused) - 5} more)" if len(refused) > 5 else ""
         flash("Not sent: " + "; ".join(f"project {o.project_id} at place {o.space_id}: "
-                                       f"{o.problem}" for o in refused[:5]) + more, "danger")
+                                       f"{o.problem[:200]}" for o in refused[:5]) + more,
+              "danger")
     return redirect(url_for("pairings.my_pairings") if sent else back)
 
 
@@ -190,3 +192,16 @@ def _action_view(action: str):
 for _action in workflow.ACTIONS:
     bp.add_url_rule(f"/pairings/<int:match_id>/{_action}", f"act_{_action}",
                     _action_view(_action), methods=["POST"])
+
+
+@bp.get("/decisions")
+@login_required
+def decisions():
+    history.may_read(actor())  # officials (and admins) only, before reading anything
+    city = catalogue.pick_city(request.args.get("city"),
+                               current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
+    if city is None:
+        raise NotFound("No city is loaded yet.")
+    wanted = history.parse_filter(request.args, city.slug)
+    return render_template("decisions.html", page=history.decision_history(actor(), wanted),
+                           statuses=STATUS_LABELS, cities=catalogue.list_cities())

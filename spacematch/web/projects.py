@@ -24,7 +24,7 @@ from ..domain.vocabulary import BENEFICIARIES, COST_KINDS, PRIORITIES
 from ..services import catalogue, matching, projects
 from . import _static, _tiles
 from .auth import actor
-from .forms import Checkboxes, show_problems
+from .forms import Checkboxes, plain_number, show_problems
 from .maps import build_picker_map
 from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_day_rows
 
@@ -46,8 +46,8 @@ class ProjectForm(FlaskForm):
                                 render_kw={"rows": 3, "maxlength": 5000})
     participants = StringField("How many people come at once · 참여 인원",
                                render_kw={"inputmode": "numeric"})
-    lat = StringField("Latitude · 위도", render_kw={"inputmode": "decimal"})
-    lon = StringField("Longitude · 경도", render_kw={"inputmode": "decimal"})
+    lat = StringField("Latitude · 위도")  # a text keypad: phones' number pads lack a minus
+    lon = StringField("Longitude · 경도")
     max_distance_m = RadioField("How far may the space be from there · 최대 거리",
                                 choices=[], validate_choice=False, default="")
     preferred_area_ids = SelectMultipleField(
@@ -74,8 +74,8 @@ class ProjectForm(FlaskForm):
                                  for a in load_activities().values()]
         distances = list(DISTANCES)
         own = (stored or {}).get("max_distance_m")
-        if own and f"{own:g}" not in distances:  # a distance set elsewhere stays a choice
-            distances.append(f"{own:g}")
+        if own and plain_number(own) not in distances:  # set elsewhere: stays a choice
+            distances.append(plain_number(own))
         self.max_distance_m.choices = [
             SelectChoice(d, f"{float(d) / 1000:g} km" if d else "Any distance · 상관없음")
             for d in distances]
@@ -91,12 +91,6 @@ class ProjectForm(FlaskForm):
 
 
 add_day_rows(ProjectForm)
-
-
-def _amount(value) -> str:
-    """A stored number as typed: every digit, no exponent, no trailing zeros."""
-    text = f"{float(value):.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _values(form: ProjectForm, stored: dict | None) -> dict:
@@ -127,18 +121,20 @@ def _fill(form: ProjectForm, v: dict) -> None:
     form.participants.data = str(v["participants"])
     form.lat.data = "" if v["lat"] is None else f"{v['lat']:.6f}"
     form.lon.data = "" if v["lon"] is None else f"{v['lon']:.6f}"
-    form.max_distance_m.data = f"{v['max_distance_m']:g}" if v["max_distance_m"] else ""
+    distance = v["max_distance_m"]
+    form.max_distance_m.data = plain_number(distance) if distance else ""
     form.preferred_area_ids.data = [str(i) for i in v["preferred_area_ids"] or []]
     fill_day_rows(form, v["weekly_hours"])
     form.starts_on.data = v["starts_on"].isoformat() if v["starts_on"] else ""
     form.ends_on.data = v["ends_on"].isoformat() if v["ends_on"] else ""
-    form.budget_amount.data = _amount(v["budget_amount"])
+    form.budget_amount.data = plain_number(v["budget_amount"])
     form.beneficiaries.data = list(v["beneficiaries"] or [])
     form.priority.data = _preset(v["weights"] or {}) or OWN
     form.publish.data = v["status"] != "draft"
 
 
-FIELD_OF = {"preferred_location": "lat", "weights": "priority", "currency": "budget_amount"}
+FIELD_OF = {"preferred_location": "lat", "weights": "priority", "currency": "budget_amount",
+            "status": "publish"}
 
 
 @bp.get("/my/projects")

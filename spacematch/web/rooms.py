@@ -22,7 +22,7 @@ from ..domain.errors import ValidationError
 from ..domain.vocabulary import ACCESSIBILITY, AMENITIES
 from ..services import rooms, spaces
 from .auth import actor
-from .forms import Checkboxes, show_problems
+from .forms import Checkboxes, plain_number, show_problems
 from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_day_rows
 
 bp = Blueprint("rooms", __name__)
@@ -86,7 +86,7 @@ def _values(form: RoomForm, room: rooms.RoomView | None = None) -> dict:
 
 def _fill(form: RoomForm, room: rooms.RoomView) -> None:
     """An edit form showing the room as stored."""
-    form.name.data, form.floor_area_m2.data = room.name, f"{room.floor_area_m2:g}"
+    form.name.data, form.floor_area_m2.data = room.name, plain_number(room.floor_area_m2)
     form.capacity.data, form.floor_level.data = str(room.capacity), str(room.floor_level)
     for field in ("accessibility", "amenities", "allowed_uses"):
         value = getattr(room, field)
@@ -95,7 +95,7 @@ def _fill(form: RoomForm, room: rooms.RoomView) -> None:
     form.same_weekly_hours.data = room.weekly_hours is None
     fill_day_rows(form, room.weekly_hours)
     form.cost_kind.data = room.cost_kind or ""
-    form.cost_amount.data = "" if room.cost_amount is None else f"{room.cost_amount:g}"
+    form.cost_amount.data = "" if room.cost_amount is None else plain_number(room.cost_amount)
 
 
 @bp.get("/my/places")

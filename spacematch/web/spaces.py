@@ -6,7 +6,7 @@ what it could host before it is published; then draft → listed → paused → 
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
@@ -17,7 +17,7 @@ from ..domain.vocabulary import ACCESSIBILITY, AMENITIES, COST_KINDS, OWNER_KIND
 from ..services import catalogue, matching, spaces
 from . import _static, _tiles
 from .auth import actor
-from .forms import Checkboxes, show_problems
+from .forms import Checkboxes, plain_number, show_problems
 from .maps import build_picker_map
 from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_day_rows
 
@@ -41,12 +41,13 @@ class SpaceForm(FlaskForm):
     description = TextAreaField("About the space · 공간 소개",
                                 render_kw={"rows": 3, "maxlength": 5000})
     address = StringField("Address · 주소", render_kw={"maxlength": 300})
-    lat = StringField("Latitude · 위도", render_kw={"inputmode": "decimal"})
-    lon = StringField("Longitude · 경도", render_kw={"inputmode": "decimal"})
+    # text keypads: phones' number pads have no minus sign (basements, western longitudes)
+    lat = StringField("Latitude · 위도")
+    lon = StringField("Longitude · 경도")
     floor_area_m2 = StringField("Floor area (m²) · 면적", render_kw={"inputmode": "decimal"})
     capacity = StringField("People it holds at once · 수용 인원",
                            render_kw={"inputmode": "numeric"})
-    floor_level = StringField("Floor · 층", render_kw={"inputmode": "numeric"})
+    floor_level = StringField("Floor · 층")
     divisible_room_m2 = StringField("Or: rooms of about (m²) · 방 크기",
                                     render_kw={"inputmode": "decimal"})
     divisible_rooms = StringField("How many such rooms · 방 개수",
@@ -84,22 +85,19 @@ TEXT = ("title", "owner_kind", "description", "address", "lat", "lon", "floor_ar
         "available_to", "cost_kind", "cost_amount", "condition_notes", "status")
 
 
-def _values(form: SpaceForm, currency: str, stored: dict | None) -> dict:
+def _values(form: SpaceForm, stored: dict | None) -> dict:
+    """The form as the values ``services.spaces`` checks; a new place takes the currency
+    of the city its location falls in, an edited one keeps its own."""
     values = {name: (getattr(form, name).data or None) for name in TEXT}
     values.update(accessibility=form.accessibility.data or [],
                   amenities=form.amenities.data or [],
                   allowed_uses=form.allowed_uses.data or [],
                   weekly_hours=read_day_rows(form, (stored or {}).get("weekly_hours")),
-                  currency=currency,
+                  currency=stored["currency"] if stored else None,
                   title=form.title.data, description=form.description.data or "",
                   address=form.address.data or "",
                   condition_notes=form.condition_notes.data or "")
     return values
-
-
-def _amount(value) -> str:
-    text = f"{float(value):.2f}"
-    return text.rstrip("0").rstrip(".")
 
 
 def _fill(form: SpaceForm, v: dict) -> None:
@@ -108,12 +106,12 @@ def _fill(form: SpaceForm, v: dict) -> None:
         getattr(form, name).data = v.get(name) or ""
     form.lat.data, form.lon.data = f"{v['lat']:.6f}", f"{v['lon']:.6f}"
     for name in ("floor_area_m2", "divisible_room_m2"):
-        getattr(form, name).data = "" if v[name] is None else _amount(v[name])
+        getattr(form, name).data = "" if v[name] is None else plain_number(v[name])
     for name in ("capacity", "floor_level", "divisible_rooms"):
         getattr(form, name).data = "" if v[name] is None else str(v[name])
     for name in ("available_from", "available_to"):
         getattr(form, name).data = v[name].isoformat() if v[name] else ""
-    form.cost_amount.data = _amount(v["cost_amount"])
+    form.cost_amount.data = plain_number(v["cost_amount"])
     for name in ("accessibility", "amenities", "allowed_uses"):
         getattr(form, name).data = list(v[name] or [])
     fill_day_rows(form, v["weekly_hours"])
@@ -126,7 +124,8 @@ ALIASES = {"location": "lat", "rooms": "floor_area_m2", "currency": "cost_amount
 @login_required
 def new():
     spaces.may_list(actor())  # owners (and admins) only, before the form is shown
-    city = catalogue.pick_city(request.values.get("city"))
+    city = catalogue.pick_city(request.values.get("city"),
+                               current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
     if city is None:
         return render_template("error.html", status=404, message="No city is loaded yet.",
                                problems=[]), 404
@@ -147,7 +146,7 @@ def _form(city, values: dict | None, save):
     if values is not None and not form.is_submitted():
         _fill(form, values)
     elif form.validate_on_submit():
-        data = _values(form, values["currency"] if values else city.currency, values)
+        data = _values(form, values)
         try:
             if request.form.get("preview"):
                 preview = spaces.preview_place(actor(), data)

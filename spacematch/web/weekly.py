@@ -40,23 +40,40 @@ def label_day_rows(form, opens: str, closes: str) -> None:
 def read_day_rows(form, stored: dict | None = None) -> dict:
     """The rows as weekly hours (``{"tue": ["18:00-22:00"]}``); checking is the service's.
 
-    The rows show one range a day, so hours with several ranges a day (``stored``, as the
-    edit form showed them) come back as they were unless a row was changed.
+    The rows show one range a day, so a day of ``stored`` (the hours the form showed) with
+    several ranges comes back as it was unless its row was changed.
     """
-    hours = _rows(form)
-    if stored and hours == widened(stored):
-        return stored
-    return hours
+    return merge_shown(_rows(form), stored)
+
+
+def merge_shown(hours: dict, stored: dict | None) -> dict:
+    """``hours`` as read from the rows, with each day whose row still shows ``stored``'s
+    ranges widened given back those ranges.
+
+    >>> stored = {"sat": ["10:00-12:00", "14:00-16:00"], "mon": ["08:00-12:00"]}
+    >>> merge_shown({"sat": ["10:00-16:00"], "mon": ["09:00-12:00"]}, stored)
+    {'sat': ['10:00-12:00', '14:00-16:00'], 'mon': ['09:00-12:00']}
+    """
+    if not stored:
+        return hours
+    shown = widened(stored)
+    return {day: (stored[day] if shown.get(day) == ranges else ranges)
+            for day, ranges in hours.items()}
 
 
 def widened(hours: dict) -> dict:
-    """Each day's ranges as the one range the rows show: first opening to last close.
+    """Each day's ranges as the one range the rows show (first opening to last close, read
+    back as the form reads it: 23:59 is midnight).
 
-    >>> widened({"sat": ["10:00-12:00", "14:00-16:00"]})
-    {'sat': ['10:00-16:00']}
+    >>> widened({"sat": ["10:00-12:00", "14:00-16:00"], "fri": ["20:00-23:59"]})
+    {'sat': ['10:00-16:00'], 'fri': ['20:00-24:00']}
     """
-    return {day: [f"{r[0].split('-')[0]}-{r[-1].split('-')[1]}"]
-            for day, r in hours.items() if r}
+    out = {}
+    for day, ranges in hours.items():
+        if ranges:
+            closes = ranges[-1].split("-")[1]
+            out[day] = [f"{ranges[0].split('-')[0]}-{'24:00' if closes == '23:59' else closes}"]
+    return out
 
 
 def _rows(form) -> dict:

@@ -208,6 +208,10 @@ def test_a_group_asks_the_owner_accepts_an_official_approves(
     official.click("form[data-action=approve] button")
     official.wait_for_selector("[data-testid=pairing-status] >> text=Approved")
     check(official, "9-approved")
+    official.goto(f"{server}/decisions?city=seoul")
+    official.wait_for_selector(f"[data-testid=decisions] [data-pairing='{pairing}']"
+                               "[data-to=approved]")
+    check(official, "9-decision-history")
 
     # both parties see the approval on the timeline
     for page in (group, owner):

@@ -114,3 +114,25 @@ def test_text_no_database_stores_is_named_on_its_field(bad):
     # tabs and line breaks are text
     assert clean_room({"name": "Hall\twith a tab", "floor_area_m2": 50,
                        "capacity": 10})["name"] == "Hall\twith a tab"
+
+
+HALL = {"title": "Hall", "owner_kind": "public", "lon": 126.97, "lat": 37.57,
+         "floor_area_m2": 300, "capacity": 100}
+
+
+@pytest.mark.parametrize(("blank", "other", "named"), [
+    ({"divisible_room_m2": "  "}, {"divisible_rooms": 3}, "divisible_room_m2"),
+    ({"divisible_rooms": "\t"}, {"divisible_room_m2": 60}, "divisible_rooms"),
+])
+def test_white_space_is_nothing_typed_for_fields_that_come_in_pairs(blank, other, named):
+    with pytest.raises(ValidationError) as caught:
+        clean_space({**HALL, **blank, **other})
+    assert [p.field for p in caught.value.problems] == [named]
+    assert "is required with" in caught.value.problems[0].problem
+
+
+def test_a_rooms_own_cost_needs_a_kind_that_is_not_white_space():
+    with pytest.raises(ValidationError) as caught:
+        clean_room({"name": "A", "floor_area_m2": 40, "capacity": 10, "cost_kind": " ",
+                    "cost_amount": 5000, "currency": "USD"})
+    assert "cost_kind" in [p.field for p in caught.value.problems]

@@ -181,3 +181,16 @@ def test_drafts_are_not_proposed_nor_asked_for(seoul_app):
         assert outcome.problem == "project: the project is draft: publish it first"
         with pytest.raises(ValidationError, match="publish it first"):
             ask(w)
+
+
+def test_a_project_with_pairings_under_way_cannot_go_back_to_draft(seoul_app):
+    from spacematch.services.projects import update_project
+
+    with seoul_app.app_context():
+        w = world()
+        match = ask(w)
+        with pytest.raises(ValidationError) as caught:
+            update_project(w.group, w.project, {"status": "draft"})
+        assert [p.field for p in caught.value.problems] == ["status"]
+        act(w.group, match, "withdraw")
+        assert update_project(w.group, w.project, {"status": "draft"}).status == "draft"

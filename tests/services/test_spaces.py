@@ -235,3 +235,17 @@ def test_only_the_automatic_whole_space_room_follows_its_place(seoul_app):
         update_space(owner, two.id, {"floor_area_m2": 200, "capacity": 90, "floor_level": 2})
         assert [(r.floor_area_m2, r.capacity, r.floor_level) for r in _rooms(two.id)] == [
             (120, 60, 0), (30, 12, 0)]
+
+
+def test_a_new_place_takes_the_currency_of_the_city_it_is_in(demo_sqlite_app):
+    from spacematch.services.spaces import create_space
+    from spacematch.services.users import create_user
+
+    with demo_sqlite_app.app_context():
+        owner = create_user(email="baltimore-owner@example.org", password="a long passphrase",
+                            role="owner", display_name="Owner", system=True)
+        place = create_space(owner, {"title": "Rowhouse hall", "owner_kind": "private",
+                                     "lon": -76.6122, "lat": 39.2904, "floor_area_m2": 90,
+                                     "capacity": 40, "cost_kind": "hourly",
+                                     "cost_amount": 25})
+        assert (place.currency, place.city.slug) == ("USD", "baltimore")

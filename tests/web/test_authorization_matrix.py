@@ -260,6 +260,7 @@ EXPECTED: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("/spaces/<int:space_id>/edit", "POST"): owners_own(FORM),
     ("/plan/proposals", "POST"): (SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, PLAN, PLAN),
     ("/review", "GET"): (SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, PAGE, PAGE),
+    ("/decisions", "GET"): (SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, PAGE, PAGE),
     # a pairing's record owner is the place's owner; the project's group is tested in
     # test_pairing_pages.py and tests/services/test_pairings.py
     ("/pairings/<int:match_id>", "GET"): (SIGN_IN, FORBIDDEN, PAGE, FORBIDDEN, PAGE, PAGE),

@@ -185,6 +185,12 @@ def test_an_edit_keeps_two_ranges_a_day_unless_the_row_is_changed(seoul_app):
     with app.app_context():
         assert db.session.get(Project, project_id).weekly_hours == {
             "sat": ["10:00-12:00", "14:00-16:00"]}
+    # another day changed: Saturday keeps its two ranges all the same
+    assert _post(client, edit, **{**FORM, "hours_mon-opens": "18:00",
+                                  "hours_mon-closes": "23:59"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Project, project_id).weekly_hours == {
+            "mon": ["18:00-24:00"], "sat": ["10:00-12:00", "14:00-16:00"]}
     assert _post(client, edit, **{**FORM, "hours_sat-closes": "17:00"}).status_code == 302
     with app.app_context():
         assert db.session.get(Project, project_id).weekly_hours == {"sat": ["10:00-17:00"]}

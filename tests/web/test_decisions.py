@@ -1,0 +1,51 @@
+"""Officials read every pairing step, filtered by district, person and dates."""
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from spacematch.db.models import Area
+from spacematch.extensions import db
+
+from .test_pairing_pages import _post, _request_data, _world
+
+
+def _steps(client, query: str = "") -> list[tuple[str, str]]:
+    answer = client.get(f"/decisions?city=seoul{query}")
+    assert answer.status_code == 200, answer.status_code
+    return re.findall(r'data-pairing="(\d+)" data-to="(\w+)"', answer.get_data(as_text=True))
+
+
+def test_officials_read_the_decisions_by_district_person_and_date(seoul_app):
+    app = seoul_app
+    w = _world(app)
+    ask = f"/projects/{w['project']}/spaces/{w['place']}/request"
+    pairing = _post(w["group"], ask, **_request_data(w["workshop"])).headers["Location"]
+    pairing = pairing.rsplit("/", 1)[1]
+    _post(w["owner"], f"/pairings/{pairing}/accept", f"/pairings/{pairing}",
+          message="Keys at the desk <b>9</b>")
+    _post(w["official"], f"/pairings/{pairing}/approve", f"/pairings/{pairing}", message="")
+    official = w["official"]
+    assert _steps(official) == [(pairing, "approved"), (pairing, "accepted"),
+                                (pairing, "requested")]
+    page = official.get("/decisions?city=seoul").get_data(as_text=True)
+    assert "Keys at the desk &lt;b&gt;9&lt;/b&gt;" in page
+    assert _steps(official, "&person=the+OWNER") == [(pairing, "accepted")]
+    assert _steps(official, "&person=owner%40example") == [(pairing, "accepted")]
+    assert _steps(official, "&person=%25") == []  # a wildcard is a character, not a pattern
+    with app.app_context():
+        jongno = db.session.scalar(select(Area.id).where(Area.name_en == "Jongno-gu"))
+        mapo = db.session.scalar(select(Area.id).where(Area.name_en == "Mapo-gu"))
+    assert len(_steps(official, f"&district={jongno}")) == 3
+    assert _steps(official, f"&district={mapo}") == []
+    today, tomorrow = date.today(), date.today() + timedelta(days=1)
+    assert len(_steps(official, f"&from={today}&to={today}")) == 3
+    assert _steps(official, f"&from={tomorrow}") == []
+    bad = official.get(f"/decisions?city=seoul&from={tomorrow}&to={today}&district=x")
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "to: is before the start" in text
+    assert "district: must be the id of a district" in text
+    assert official.get("/decisions?city=seoul&district=999999").status_code == 404
+    for who in ("group", "owner"):
+        assert w[who].get("/decisions?city=seoul").status_code == 403
