@@ -55,6 +55,11 @@ $(STAMP)/test-deps: $(STAMP)/venv
 	$(BIN)/pip install -q -e '.[test,bench]'
 	@touch $@
 
+# The message catalogues (.po, in git) compiled for the app to read (.mo, not in git).
+MO := $(patsubst %.po,%.mo,$(wildcard spacematch/translations/*/LC_MESSAGES/messages.po))
+$(MO): %.mo: %.po $(STAMP)/venv
+	$(BIN)/pybabel compile -i $< -o $@ --statistics
+
 # axe-core (npm) for the accessibility browser test, at the version package-lock.json pins,
 # into node_modules/; Debian's npm where npm is missing. The installed file is the stamp, so a
 # deleted node_modules/ is installed again.
@@ -75,7 +80,7 @@ instance/.demo-loaded: $(STAMP)/venv $(wildcard data/*/city.toml data/*/*.geojso
 
 load: system-deps instance/.demo-loaded
 
-run: system-deps $(STAMP)/venv load
+run: system-deps $(STAMP)/venv $(MO) load
 	$(BIN)/spacematch init-db
 	$(BIN)/spacematch serve --host $(HOST) --port $(PORT)
 
@@ -96,7 +101,7 @@ postgis:
 	  echo "PostGIS ready: $(PG_TEST_DB) on $(PG_HOST):$(PG_PORT)"; \
 	fi
 
-test: system-deps browser-deps $(STAMP)/test-deps $(AXE) postgis
+test: system-deps browser-deps $(STAMP)/test-deps $(MO) $(AXE) postgis
 	@if psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -d $(PG_TEST_DB) -tAc 'select postgis_version()' >/dev/null 2>&1; then \
 	  export SPACEMATCH_TEST_POSTGIS_URL=$${SPACEMATCH_TEST_POSTGIS_URL:-postgresql+psycopg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_TEST_DB)}; \
 	fi; \

@@ -39,7 +39,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
 
     from .config import from_environment, instance_secret_key
     from .db.engine import engine_options, install_spatialite, is_sqlite
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     app = Flask(__name__, template_folder=str(templates_folder()), instance_relative_config=True,
                 instance_path=instance_path)
@@ -64,11 +64,16 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     limiter.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from .web import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale, default_locale="en")
+    i18n.register(app)
 
     from .api import bp as api_bp
     from .web import bp as web_bp
     from .web.auth import bp as auth_bp
     from .web.errors import register_error_handlers
+    from .web.overview import bp as overview_bp
     from .web.pairings import bp as pairings_bp
     from .web.projects import bp as project_forms_bp
     from .web.rooms import bp as rooms_bp
@@ -81,6 +86,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(pairings_bp)
     app.register_blueprint(project_forms_bp)
     app.register_blueprint(space_forms_bp)
+    app.register_blueprint(overview_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
     register_error_handlers(app)
     return app

@@ -1,5 +1,6 @@
 """Flask extension objects, created unbound so that nothing happens at import time."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -13,6 +14,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+babel = Babel()
 # No default limits: each limited route says its own (web/auth.py). The storage comes from
 # the app's RATELIMIT_STORAGE_URI (Redis when SPACEMATCH_REDIS_URL is set, else memory).
 limiter = Limiter(key_func=get_remote_address)

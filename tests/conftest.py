@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -133,10 +134,20 @@ def _templates(request, backend: str):
     return request.getfixturevalue(name)
 
 
+class EnglishClient(FlaskClient):
+    """A test client whose requests say they read English, as most tests assert English
+    text; the language tests (tests/web/test_languages.py) say otherwise per request."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+
 def _make_app(request, backend: str, stage: str):
     templates = _templates(request, backend)
     url = templates.clone(stage)
     app = create_app({"SPACEMATCH_DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test"})
+    app.test_client_class = EnglishClient
     request.addfinalizer(lambda: _dispose(app, templates, url))
     return app
 

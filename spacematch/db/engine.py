@@ -11,7 +11,7 @@ import importlib
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
-from ..domain.errors import SpacematchError
+from ..domain.errors import N_, SpacematchError
 
 
 class DatabaseSetupError(SpacematchError):
@@ -31,10 +31,10 @@ def sqlite_dbapi():
             continue
         if hasattr(module.connect(":memory:"), "enable_load_extension"):
             return module
-    raise DatabaseSetupError(
+    raise DatabaseSetupError(N_(
         "This Python's sqlite3 cannot load extensions. Install pysqlite3-binary "
         "(pip install pysqlite3-binary) or use PostGIS (SPACEMATCH_DATABASE_URL)."
-    )
+    ))
 
 
 def engine_options(url: str) -> dict:
@@ -54,9 +54,10 @@ def install_spatialite(engine: Engine, library: str) -> None:
             dbapi_conn.load_extension(library)
         except Exception as exc:  # the driver raises its own OperationalError class
             raise DatabaseSetupError(
-                f"Could not load SpatiaLite ({library!r}): {exc}. On Debian or Ubuntu install "
-                "the package libsqlite3-mod-spatialite; elsewhere set "
-                "SPACEMATCH_SPATIALITE_LIBRARY to the path of mod_spatialite."
+                N_("Could not load SpatiaLite (%(library)s): %(error)s. On Debian or Ubuntu "
+                   "install the package libsqlite3-mod-spatialite; elsewhere set "
+                   "SPACEMATCH_SPATIALITE_LIBRARY to the path of mod_spatialite."),
+                library=repr(library), error=str(exc),
             ) from exc
         finally:
             dbapi_conn.enable_load_extension(False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import FieldProblem, ValidationError
+from .errors import N_, FieldProblem, ValidationError
 from .schedule import parse_weekly_hours
 from .vocabulary import AMENITIES
 
@@ -63,5 +63,7 @@ def check_activity(field: str, code: str) -> str:
     """
     if code not in load_activities():
         known = ", ".join(load_activities())
-        raise ValidationError(FieldProblem(field, f"unknown activity {code!r} (known: {known})"))
+        raise ValidationError(FieldProblem.of(
+            field, N_("unknown activity %(code)s (known: %(known)s)"), code=repr(code),
+            known=known))
     return code

@@ -16,8 +16,9 @@ True
 False
 >>> clash(a, Booking(4, room=7, hours={"tue": ["21:00-22:00"]}))
 False
->>> describe_clash(a, b)
-'Tue 20:30–21:00, 2027-03-01 to 2027-06-30'
+>>> when = describe_clash(a, b)
+>>> when, when.ko
+('Tue 20:30–21:00, 2027-03-01 to 2027-06-30', '화 20:30–21:00, 2027-03-01 ~ 2027-06-30')
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from .schedule import DAYS, describe_slots, to_slot_mask
+from .vocabulary import Text
 
 
 @dataclass(frozen=True)
@@ -90,11 +92,14 @@ def conflicts(booking: Booking, others: list[Booking]) -> list[Booking]:
     return sorted((o for o in others if clash(booking, o)), key=lambda o: o.id)
 
 
-def describe_clash(a: Booking, b: Booking) -> str:
-    """The shared hours and dates, in words."""
-    hours = describe_slots(_shared_slots(a, b))
+def describe_clash(a: Booking, b: Booking) -> Text:
+    """The shared hours and dates, in words (English and Korean)."""
+    shared = _shared_slots(a, b)
+    hours, hours_ko = describe_slots(shared), describe_slots(shared, "ko")
     start, end = _shared_window(a, b)
     if start is None and end is None:
-        return hours
-    return (f"{hours}, {start.isoformat() if start else 'from now'} to "
-            f"{end.isoformat() if end else 'no end date'}")
+        return Text(hours, hours_ko)
+    return Text(f"{hours}, {start.isoformat() if start else 'from now'} to "
+                f"{end.isoformat() if end else 'no end date'}",
+                f"{hours_ko}, {start.isoformat() if start else '지금부터'} ~ "
+                f"{end.isoformat() if end else '종료일 없음'}")

@@ -145,14 +145,14 @@ def _lines(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs,
         ko += f"; 버스 정류장 {distance(bus)}"
     lines.append(("transit", en, ko))
     common = t.slots[row] & needs.slots
-    free = describe_slots(common)
+    free, free_ko = describe_slots(common), describe_slots(common, "ko")
     got, wanted = int(ev.overlap_slots[pos]), int(slot_count(needs.slots))
     if got >= wanted:
-        en, ko = f"free {free}, covers your hours", f"{free} 이용 가능, 희망 시간 모두 충족"
+        en, ko = f"free {free}, covers your hours", f"{free_ko} 이용 가능, 희망 시간 모두 충족"
     else:
         h, hw = got * SLOT_MINUTES / 60, wanted * SLOT_MINUTES / 60
         en = f"free {free}: covers {h:g} of your {hw:g} hours a week"
-        ko = f"{free} 이용 가능: 주 {hw:g}시간 중 {h:g}시간 충족"
+        ko = f"{free_ko} 이용 가능: 주 {hw:g}시간 중 {h:g}시간 충족"
     lines.append(("availability", en, ko))
     cost = float(ev.monthly_cost[pos])
     budget = money(needs.budget_monthly, cur)
@@ -176,16 +176,17 @@ def _lines(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs,
     lines.append(("amenities", en, ko))
     a = int(t.area[row])
     place = areas.names[a] if a >= 0 else "unknown area"
+    local = areas.local_names[a] if a >= 0 else "알 수 없는 지역"
     if needs.need_kind == "elders" and a >= 0 and np.isfinite(areas.share_65plus[a]):
         share = areas.share_65plus[a]
         en, ko = (f"{share:.0%} of residents of {place} are 65+",
-                  f"{place} 주민 중 65세 이상 {share:.0%}")
+                  f"{local} 주민 중 65세 이상 {share:.0%}")
     elif needs.need_kind == "children" and a >= 0 and np.isfinite(areas.share_under15[a]):
         share = areas.share_under15[a]
         en, ko = (f"{share:.0%} of residents of {place} are under 15",
-                  f"{place} 주민 중 15세 미만 {share:.0%}")
+                  f"{local} 주민 중 15세 미만 {share:.0%}")
     else:
-        en, ko = f"in {place}", f"{place} 소재"
+        en, ko = f"in {place}", f"{local} 소재"
     lines.append(("need", en, ko))
     return lines
 
@@ -234,22 +235,24 @@ def why_not(t: SpaceTable, ev: Evaluation, pos: int, needs: Needs,
     if bits & FAIL_AREAS:
         a = int(t.area[row])
         place = areas.names[a] if a >= 0 else "an unknown area"
+        local = areas.local_names[a] if a >= 0 else "알 수 없는 지역"
         out.append(Line(CONSTRAINTS[FAIL_AREAS], None, None,
                         f"in {place}, outside your chosen areas",
-                        f"{place} 소재, 희망 지역 밖"))
+                        f"{local} 소재, 희망 지역 밖"))
     if bits & FAIL_DATES:
         out.append(Line(CONSTRAINTS[FAIL_DATES], None, None,
                         "not available on any of your project's dates",
                         "사업 기간 중 이용 가능한 날짜 없음"))
     if bits & FAIL_HOURS:
         free, wanted = describe_slots(t.slots[row]), describe_slots(needs.slots)
+        free_ko, wanted_ko = describe_slots(t.slots[row], "ko"), describe_slots(needs.slots, "ko")
         if slot_count(t.slots[row]) == 0:
             # its hours hold no whole half hour: say so rather than show a time it lacks
             en = f"its hours hold no whole half hour, so none of your hours ({wanted})"
-            ko = f"온전한 30분 단위 이용 시간 없음: 희망 시간({wanted})과 겹치지 않음"
+            ko = f"온전한 30분 단위 이용 시간 없음: 희망 시간({wanted_ko})과 겹치지 않음"
         else:
             en = f"free {free}: none of your hours ({wanted})"
-            ko = f"{free} 이용 가능: 희망 시간({wanted})과 겹치지 않음"
+            ko = f"{free_ko} 이용 가능: 희망 시간({wanted_ko})과 겹치지 않음"
         out.append(Line(CONSTRAINTS[FAIL_HOURS], None, None, en, ko))
     if bits & FAIL_COST:
         cost = float(ev.monthly_cost[pos])

@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-from .errors import FieldProblem, ValidationError
+from .errors import N_, FieldProblem, ValidationError
 
 WGS84 = "EPSG:4326"
 # Korea's mainland and islands; inside it EPSG:5179 (Korea 2000 / Unified CS) is the metric CRS.
@@ -31,28 +31,31 @@ def check_lonlat(lon, lat, field: str = "location") -> tuple[float, float]:
     spacematch.domain.errors.ValidationError: Invalid input: location: latitude 126.978 ...
     """
     if isinstance(lon, bool) or isinstance(lat, bool):
-        raise ValidationError(FieldProblem(field, "coordinates must be numbers, not true/false"))
+        raise ValidationError(FieldProblem(field,
+                                           N_("coordinates must be numbers, not true/false")))
     try:
         lon_f, lat_f = float(lon), float(lat)
     except OverflowError:  # an integer beyond any float
-        raise ValidationError(FieldProblem(field, "coordinates are far outside the Earth")) \
+        raise ValidationError(FieldProblem(field, N_("coordinates are far outside the Earth"))) \
             from None
     except (TypeError, ValueError):
         # cut long input short: an error message must not echo a whole upload back
         shown = ", ".join(repr(v)[:40] for v in (lon, lat))
-        raise ValidationError(FieldProblem(field, f"coordinates {shown} are not numbers")) \
-            from None
+        raise ValidationError(FieldProblem.of(
+            field, N_("coordinates %(shown)s are not numbers"), shown=shown)) from None
     if not (np.isfinite(lon_f) and np.isfinite(lat_f)):
-        raise ValidationError(FieldProblem(field, "coordinates must be finite numbers"))
+        raise ValidationError(FieldProblem(field, N_("coordinates must be finite numbers")))
     if not -90 <= lat_f <= 90:
         raise ValidationError(
-            FieldProblem(
+            FieldProblem.of(
                 field,
-                f"latitude {lat_f} is outside -90..90 (are longitude and latitude swapped?)",
+                N_("latitude %(lat)s is outside -90..90 (are longitude and latitude swapped?)"),
+                lat=lat_f,
             )
         )
     if not -180 <= lon_f <= 180:
-        raise ValidationError(FieldProblem(field, f"longitude {lon_f} is outside -180..180"))
+        raise ValidationError(FieldProblem.of(
+            field, N_("longitude %(lon)s is outside -180..180"), lon=lon_f))
     return lon_f, lat_f
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from .activities import check_activity
-from .errors import FieldProblem, ValidationError
+from .errors import N_, FieldProblem, ValidationError
 from .geometry import check_lonlat
 from .rooms import (
     MAX_ROOMS,
@@ -31,6 +31,7 @@ from .vocabulary import (
     OWNER_KINDS,
     PROJECT_STATUSES,
     SPACE_STATUSES,
+    Text,
     check_choice,
     check_codes,
 )
@@ -62,7 +63,7 @@ class _Collector:
         value = self.data.get(field)
         if _blank(value):
             if required:
-                self.problems.append(FieldProblem(field, "is required"))
+                self.problems.append(FieldProblem(field, N_("is required")))
                 return None
             self.out[field] = default
             return default
@@ -83,7 +84,8 @@ def _text(max_len: int):
     def check(field, value):
         text = str(value).strip()
         if len(text) > max_len:
-            raise ValidationError(FieldProblem(field, f"is longer than {max_len} characters"))
+            raise ValidationError(FieldProblem.of(
+                field, N_("is longer than %(max_len)s characters"), max_len=max_len))
         check_characters(field, text)
         return text
     return check
@@ -99,28 +101,32 @@ def check_characters(field: str, text: str) -> None:
     spacematch.domain.errors.ValidationError: Invalid input: name: must not contain control ...
     """
     if any((ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 for c in text):
-        raise ValidationError(FieldProblem(field, "must not contain control characters"))
+        raise ValidationError(FieldProblem(field, N_("must not contain control characters")))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValidationError(FieldProblem(field, "is not valid text (UTF-8)")) from None
+        raise ValidationError(FieldProblem(field, N_("is not valid text (UTF-8)"))) from None
 
 
 def _number(lo: float, hi: float, integer: bool = False):
     def check(field, value):
         # bool is an int to Python, but a checkbox is no floor area.
         if isinstance(value, bool):
-            raise ValidationError(FieldProblem(field, f"{value!r} is not a number"))
+            raise ValidationError(FieldProblem.of(field, N_("%(value)s is not a number"),
+                                                  value=repr(value)))
         try:
             n = int(value) if integer else float(value)
             whole = not integer or float(value) == n
         except (TypeError, ValueError, OverflowError):
-            raise ValidationError(FieldProblem(field, f"{value!r:.40} is not a number "
-                                                      f"in {lo:g}..{hi:g}")) from None
+            raise ValidationError(FieldProblem.of(
+                field, N_("%(value)s is not a number in %(lo)s..%(hi)s"),
+                value=f"{value!r:.40}", lo=f"{lo:g}", hi=f"{hi:g}")) from None
         if not whole:
-            raise ValidationError(FieldProblem(field, f"{value!r} is not a whole number"))
+            raise ValidationError(FieldProblem.of(field, N_("%(value)s is not a whole number"),
+                                                  value=repr(value)))
         if not lo <= n <= hi:
-            raise ValidationError(FieldProblem(field, f"{n} is outside {lo:g}..{hi:g}"))
+            raise ValidationError(FieldProblem.of(field, N_("%(n)s is outside %(lo)s..%(hi)s"),
+                                                  n=n, lo=f"{lo:g}", hi=f"{hi:g}"))
         return n
     return check
 
@@ -131,22 +137,25 @@ def _name(max_len: int):
     def check(field, value):
         text = check_length(field, value)
         if not text:
-            raise ValidationError(FieldProblem(field, "is required"))
+            raise ValidationError(FieldProblem(field, N_("is required")))
         return text
     return check
 
 
 def _money(field, value):
     if isinstance(value, bool | list | dict):
-        raise ValidationError(FieldProblem(field, f"{value!r:.40} is not an amount"))
+        raise ValidationError(FieldProblem.of(field, N_("%(value)s is not an amount"),
+                                              value=f"{value!r:.40}"))
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationError(FieldProblem(field, f"{value!r:.40} is not an amount")) from None
+        raise ValidationError(FieldProblem.of(field, N_("%(value)s is not an amount"),
+                                              value=f"{value!r:.40}")) from None
     if not amount.is_finite() or amount < 0:
-        raise ValidationError(FieldProblem(field, "must be zero or more"))
+        raise ValidationError(FieldProblem(field, N_("must be zero or more")))
     if amount >= MAX_AMOUNT:
-        raise ValidationError(FieldProblem(field, f"must be below {MAX_AMOUNT:,}"))
+        raise ValidationError(FieldProblem.of(field, N_("must be below %(max)s"),
+                                              max=f"{MAX_AMOUNT:,}"))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -156,8 +165,8 @@ def _date(field, value):
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        problem = f"{value!r} is not a date (YYYY-MM-DD)"
-        raise ValidationError(FieldProblem(field, problem)) from None
+        raise ValidationError(FieldProblem.of(
+            field, N_("%(value)s is not a date (YYYY-MM-DD)"), value=repr(value))) from None
 
 
 def _strings(field, value) -> list[str]:
@@ -166,7 +175,7 @@ def _strings(field, value) -> list[str]:
         return [v.strip() for v in value.split(",")]
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return list(value)
-    raise ValidationError(FieldProblem(field, "must be a list of codes"))
+    raise ValidationError(FieldProblem(field, N_("must be a list of codes")))
 
 
 def _codes(field, value, vocabulary):
@@ -182,28 +191,37 @@ def _hours(field, value):
         isinstance(r, list | tuple) and all(isinstance(x, str) for x in r)
         for r in value.values()))
     if not shaped:
-        raise ValidationError(FieldProblem(field, "must be text like 'mon-fri 09:00-18:00' "
-                                                  "or map days to lists of ranges"))
+        raise ValidationError(FieldProblem(field, N_("must be text like 'mon-fri 09:00-18:00' "
+                                                     "or map days to lists of ranges")))
     return parse_weekly_hours(value, field)
 
 
 def _currency(field, value):
     code = str(value).strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise ValidationError(FieldProblem(field, f"{value!r} is not a 3-letter currency code"))
+        raise ValidationError(FieldProblem.of(
+            field, N_("%(value)s is not a 3-letter currency code"), value=repr(value)))
     return code
 
 
 def _choice(field, value, choices):
     if not isinstance(value, str):
-        raise ValidationError(FieldProblem(field, f"must be one of {', '.join(choices)}"))
+        raise ValidationError(FieldProblem.of(field, N_("must be one of %(choices)s"),
+                                              choices=", ".join(choices)))
     return check_choice(field, value, choices)
+
+
+def _cost_required(kind: str) -> FieldProblem:
+    """An amount is needed for a monthly or hourly cost (the kind named in each language)."""
+    return FieldProblem.of("cost_amount", N_("is required for %(kind)s cost"),
+                           kind=Text(kind, COST_KINDS[kind][1]))
 
 
 def _date_order(c: _Collector, first: str, last: str) -> None:
     a, b = c.out.get(first), c.out.get(last)
     if a and b and b < a:
-        c.problems.append(FieldProblem(last, f"{b} is before {first} {a}"))
+        c.problems.append(FieldProblem.of(last, N_("%(value)s is before %(field)s %(start)s"),
+                                          value=str(b), field=first, start=str(a)))
 
 
 def clean_space(data: dict, default_currency: str = "KRW") -> dict:
@@ -224,7 +242,7 @@ def clean_space(data: dict, default_currency: str = "KRW") -> dict:
     c.take("description", _text(5000), default="")
     c.take("owner_kind", _choice, OWNER_KINDS, required=True)
     if _blank(data.get("lon")) or _blank(data.get("lat")):
-        c.problems.append(FieldProblem("location", "longitude and latitude are required"))
+        c.problems.append(FieldProblem("location", N_("longitude and latitude are required")))
     else:
         try:
             c.out["lon"], c.out["lat"] = check_lonlat(data["lon"], data["lat"])
@@ -247,9 +265,9 @@ def clean_space(data: dict, default_currency: str = "KRW") -> dict:
     kind = c.take("cost_kind", _choice, COST_KINDS, default="free")
     amount = c.take("cost_amount", _money, default=Decimal("0.00"))
     if kind == "free" and amount:
-        c.problems.append(FieldProblem("cost_amount", "must be 0 for a free space"))
+        c.problems.append(FieldProblem("cost_amount", N_("must be 0 for a free space")))
     if kind in ("monthly", "hourly") and amount == 0:
-        c.problems.append(FieldProblem("cost_amount", f"is required for {kind} cost"))
+        c.problems.append(_cost_required(kind))
     c.take("currency", _currency, default=default_currency)
     c.take("condition_notes", _text(5000), default="")
     c.take("status", _choice, SPACE_STATUSES, default="draft")
@@ -263,14 +281,16 @@ def _divisions(c: _Collector) -> None:
         missing, present = (("divisible_rooms", "divisible_room_m2")
                             if given["divisible_room_m2"] else
                             ("divisible_room_m2", "divisible_rooms"))
-        c.problems.append(FieldProblem(missing, f"is required with {present}"))
+        c.problems.append(FieldProblem.of(missing, N_("is required with %(field)s"),
+                                          field=present))
         return
     m2, n, area = (c.out.get(f) for f in ("divisible_room_m2", "divisible_rooms",
                                           "floor_area_m2"))
     if m2 and n and area and m2 * n > area:
-        c.problems.append(FieldProblem(
-            "divisible_rooms", f"{n} rooms of {m2:g} m² need {m2 * n:g} m²; the space has "
-                               f"{area:g} m²"))
+        c.problems.append(FieldProblem.of(
+            "divisible_rooms", N_("%(n)s rooms of %(m2)s m² need %(need)s m²; the space has "
+                                  "%(area)s m²"),
+            n=n, m2=f"{m2:g}", need=f"{m2 * n:g}", area=f"{area:g}"))
 
 
 def clean_room(data: Mapping, *, floor_level_default: int = 0) -> dict:
@@ -301,18 +321,18 @@ def clean_room(data: Mapping, *, floor_level_default: int = 0) -> dict:
     given = {f: not _blank(c.data.get(f)) for f in ("cost_kind", "cost_amount", "currency")}
     if not given["cost_kind"]:
         if given["cost_amount"]:
-            c.problems.append(FieldProblem("cost_kind", "is required with the room's own "
-                                                        "cost_amount"))
+            c.problems.append(FieldProblem("cost_kind", N_("is required with the room's own "
+                                                           "cost_amount")))
         if given["currency"]:
-            c.problems.append(FieldProblem("currency", "goes only with the room's own "
-                                                       "cost_kind"))
+            c.problems.append(FieldProblem("currency", N_("goes only with the room's own "
+                                                          "cost_kind")))
     elif kind is not None:
         if amount is None and not given["cost_amount"]:
             amount = c.out["cost_amount"] = Decimal("0.00")
         if kind == "free" and amount:
-            c.problems.append(FieldProblem("cost_amount", "must be 0 for a free room"))
+            c.problems.append(FieldProblem("cost_amount", N_("must be 0 for a free room")))
         if kind in ("monthly", "hourly") and amount == 0:
-            c.problems.append(FieldProblem("cost_amount", f"is required for {kind} cost"))
+            c.problems.append(_cost_required(kind))
     return c.finish()
 
 
@@ -322,20 +342,21 @@ def clean_rooms(values, *, floor_level_default: int = 0, field: str = "rooms") -
     A room without a position takes its place in the list.
     """
     if not isinstance(values, list | tuple):
-        raise ValidationError(FieldProblem(field, "must be a list of rooms"))
+        raise ValidationError(FieldProblem(field, N_("must be a list of rooms")))
     if len(values) > MAX_ROOMS:
-        raise ValidationError(FieldProblem(field, f"a place has at most {MAX_ROOMS} rooms"))
+        raise ValidationError(FieldProblem.of(field, N_("a place has at most %(max)s rooms"),
+                                              max=MAX_ROOMS))
     rooms, problems = [], []
     for i, value in enumerate(values):
         if not isinstance(value, Mapping):
-            problems.append(FieldProblem(f"{field}[{i}]", "must be a room (name, floor_area_m2, "
-                                                          "capacity, …)"))
+            problems.append(FieldProblem(f"{field}[{i}]", N_("must be a room (name, "
+                                                             "floor_area_m2, capacity, …)")))
             continue
         try:
             room = clean_room(value, floor_level_default=floor_level_default)
         except ValidationError as exc:
-            problems += [FieldProblem(f"{field}[{i}].{p.field}", p.problem)
-                         for p in exc.problems]
+            problems += [FieldProblem(f"{field}[{i}].{p.field}", p.problem, p.template,
+                                      p.params) for p in exc.problems]
             continue
         if room["position"] is None:
             room["position"] = i
@@ -374,12 +395,12 @@ def clean_place(data: Mapping, default_currency: str = "KRW") -> tuple[dict, lis
                 problems += room_misfits(place, room, f"rooms[{i}].")
         if place is not None and not problems:
             if not rooms and not is_divisible(place):
-                problems.append(FieldProblem("rooms", "a place needs at least one room, or a "
-                                                      "divisible size"))
+                problems.append(FieldProblem("rooms", N_("a place needs at least one room, or "
+                                                         "a divisible size")))
             elif offers_nothing(place["status"], is_divisible(place),
                                 (r["status"] for r in rooms)):
-                problems.append(FieldProblem("rooms", "a listed place needs at least one "
-                                                      "listed room"))
+                problems.append(FieldProblem("rooms", N_("a listed place needs at least one "
+                                                         "listed room")))
     if problems:
         raise ValidationError(problems)
     return place, rooms
@@ -403,7 +424,8 @@ def clean_project(data: dict, default_currency: str = "KRW") -> dict:
     c.take("area_max_m2", _number(1, MAX_FLOOR_AREA_M2))
     lo, hi = c.out.get("area_min_m2"), c.out.get("area_max_m2")
     if lo and hi and hi < lo:
-        c.problems.append(FieldProblem("area_max_m2", f"{hi:g} is below area_min_m2 {lo:g}"))
+        c.problems.append(FieldProblem.of("area_max_m2", N_("%(hi)s is below area_min_m2 %(lo)s"),
+                                          hi=f"{hi:g}", lo=f"{lo:g}"))
     c.take("required_accessibility", _codes, ACCESSIBILITY, default=[])
     c.take("required_amenities", _codes, AMENITIES, default=[])
     has_point = not _blank(data.get("lon")) or not _blank(data.get("lat"))
@@ -415,7 +437,7 @@ def clean_project(data: dict, default_currency: str = "KRW") -> dict:
             c.problems.extend(exc.problems)
     c.take("max_distance_m", _number(50, 100_000))
     if c.out.get("max_distance_m") and not has_point:
-        c.problems.append(FieldProblem("max_distance_m", "needs a preferred location"))
+        c.problems.append(FieldProblem("max_distance_m", N_("needs a preferred location")))
     c.take("starts_on", _date)
     c.take("ends_on", _date)
     _date_order(c, "starts_on", "ends_on")
@@ -431,19 +453,22 @@ def clean_project(data: dict, default_currency: str = "KRW") -> dict:
 
 def _weights(field, value):
     if not isinstance(value, dict):
-        raise ValidationError(FieldProblem(field, "must map criteria to numbers"))
+        raise ValidationError(FieldProblem(field, N_("must map criteria to numbers")))
     out = {}
     for key, raw in value.items():
         if key not in CRITERIA:
-            raise ValidationError(FieldProblem(
-                field, f"unknown criterion {key!r} (known: {', '.join(CRITERIA)})"))
+            raise ValidationError(FieldProblem.of(
+                field, N_("unknown criterion %(key)s (known: %(known)s)"), key=repr(key),
+                known=", ".join(CRITERIA)))
         try:
             w = float(raw)
         except (TypeError, ValueError):
-            raise ValidationError(FieldProblem(field, f"{key}: {raw!r} is not a number")) from None
+            raise ValidationError(FieldProblem.of(field, N_("%(key)s: %(value)s is not a number"),
+                                                  key=key, value=repr(raw))) from None
         if not 0 <= w <= 10:
-            raise ValidationError(FieldProblem(field, f"{key}: {w:g} is outside 0..10"))
+            raise ValidationError(FieldProblem.of(field, N_("%(key)s: %(value)s is outside 0..10"),
+                                                  key=key, value=f"{w:g}"))
         out[key] = w
     if out and not any(out.values()) and len(out) == len(CRITERIA):
-        raise ValidationError(FieldProblem(field, "at least one weight must be above 0"))
+        raise ValidationError(FieldProblem(field, N_("at least one weight must be above 0")))
     return out

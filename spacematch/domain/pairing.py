@@ -38,6 +38,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .schedule import SLOT_WORDS
+from .vocabulary import Text
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Plan:
     fairness_cost: float = 0.0  # total score given up for the fairness rule
     status: str = "optimal"
     # Plain sentences for the person reading the plan, e.g. a fairness rule that could not
-    # be met and was dropped.
+    # be met and was dropped (each a Text: English, with its Korean; reasons too).
     warnings: list[str] = field(default_factory=list)
 
 
@@ -87,8 +88,9 @@ def _space_conflicts(edge_ids: np.ndarray, slots: np.ndarray) -> list[np.ndarray
 
 
 
-NO_CANDIDATE = "no space passes its hard constraints"
-TIME_LIMIT_STATUS = "time limit reached: the best plan found, possibly not optimal"
+NO_CANDIDATE = Text("no space passes its hard constraints", "필수 조건을 모두 충족하는 공간 없음")
+TIME_LIMIT_STATUS = Text("time limit reached: the best plan found, possibly not optimal",
+                         "제한 시간 도달: 찾은 것 중 가장 좋은 계획이며 최적이 아닐 수 있음")
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,11 @@ def plan_pairings(candidates: list[Candidate], project_slots: dict[int, np.ndarr
     if ruled:
         plan.fairness_cost = max(0.0, round(base_total - plan.total, 9))
     if not proven:
-        plan.warnings.append(f"The solver reached its time limit of {time_limit:g} s; the plan "
-                             "below is the best it found and may not be optimal.")
+        plan.warnings.append(Text(
+            f"The solver reached its time limit of {time_limit:g} s; the plan below is the "
+            "best it found and may not be optimal.",
+            f"계산이 제한 시간 {time_limit:g}초에 도달했습니다. 아래 계획은 찾은 것 중 가장 좋은 "
+            "계획이며 최적이 아닐 수 있습니다."))
     by_space: dict[int, list[Candidate]] = {}
     for c in chosen:
         by_space.setdefault(c.space, []).append(c)
@@ -162,7 +167,7 @@ def plan_pairings(candidates: list[Candidate], project_slots: dict[int, np.ndarr
                           if len(cs) > 1}
 
     def name(g: str) -> str:
-        return (group_names or {}).get(g, f"district {g}")
+        return (group_names or {}).get(g, Text(f"district {g}", f"구 {g}"))
 
     paired = {r.group: int(picked[r.edges].sum()) for r in rules}
     plan.warnings += [_short_share_warning(r, paired[r.group], *most[r.group], proven,
@@ -185,27 +190,44 @@ def plan_pairings(candidates: list[Candidate], project_slots: dict[int, np.ndarr
 
 def _unpaired_reason(p: int, n: int, who: list[int], paired_without_rules: bool,
                      rules_cost: bool, priority: dict[int, float], group_of: dict[int, str],
-                     binding: dict[str, str]) -> str:
+                     binding: dict[str, str]) -> Text:
     """Why project ``p``, whose ``n`` candidate spaces all went to projects ``who`` at the
     same hours, is left out: the rules (if it is paired in the plan without them), or score."""
+    taken = _spaces_taken(n)
     if paired_without_rules:
         favoured = [q for q in who if priority.get(q, 1.0) > priority.get(p, 1.0)]
-        parts = ([f"projects with a higher priority ({_ids(favoured)})"] if favoured else []) + [
-            f"projects needed for the minimum share of {name} ({_ids(qs)})"
+        parts = ([Text(f"projects with a higher priority ({_ids(favoured)})",
+                       f"우선순위가 더 높은 프로젝트({_ids(favoured)})")] if favoured else []) + [
+            Text(f"projects needed for the minimum share of {name} ({_ids(qs)})",
+                 f"{_ko(name)}의 최소 비율에 필요한 프로젝트({_ids(qs)})")
             for name, g in sorted(binding.items())
             if (qs := [q for q in who if group_of.get(q) == g])]
         if parts:
-            head = (f"all {n} of its candidate spaces went at the same hours to "
-                    f"{' and '.join(parts)}")
+            head = Text(f"all {n} of its candidate spaces went at the same hours to "
+                        f"{' and '.join(parts)}",
+                        f"후보 공간 {n}곳이 모두 같은 시간에 "
+                        f"{' 및 '.join(p.ko for p in parts)}에 배정됨")
         else:
-            head = (f"{_spaces_taken(n)} at the same hours (projects {_ids(who)}) in a plan "
-                    "the fairness rules rearranged")
-        return f"{head}; without the fairness rules it would be paired"
+            head = Text(f"{taken} at the same hours (projects {_ids(who)}) in a plan "
+                        "the fairness rules rearranged",
+                        f"공정성 규칙이 조정한 계획에서 같은 시간에 {taken.ko} "
+                        f"(프로젝트 {_ids(who)})")
+        return Text(f"{head}; without the fairness rules it would be paired",
+                    f"{head.ko}; 공정성 규칙이 없으면 매칭됨")
     if rules_cost:
-        return (f"{_spaces_taken(n)} at the same hours (projects {_ids(who)}); even without "
-                "the fairness rules, pairings that score more in total would take them")
-    return (f"all {n} of its candidate spaces went to pairings that score more in total at "
-            f"the same hours (projects {_ids(who)})")
+        return Text(f"{taken} at the same hours (projects {_ids(who)}); even without "
+                    "the fairness rules, pairings that score more in total would take them",
+                    f"같은 시간에 {taken.ko} (프로젝트 {_ids(who)}); 공정성 규칙이 없어도 "
+                    "총점이 더 높은 매칭이 차지함")
+    return Text(f"all {n} of its candidate spaces went to pairings that score more in total "
+                f"at the same hours (projects {_ids(who)})",
+                f"후보 공간 {n}곳이 모두 같은 시간에 총점이 더 높은 매칭에 배정됨 "
+                f"(프로젝트 {_ids(who)})")
+
+
+def _ko(name: str) -> str:
+    """A group's name in Korean, where it has one."""
+    return getattr(name, "ko", None) or str(name)
 
 
 def _check_rules(priority: dict[int, float] | None, min_share: dict[str, float] | None) -> None:
@@ -339,33 +361,51 @@ def _fill_free_slots(picked: np.ndarray, candidates: list[Candidate],
 
 
 def _short_share_warning(rule: _Rule, paired: int, most: int, most_proven: bool,
-                         proven: bool, name: str) -> str:
+                         proven: bool, name: str) -> Text:
     """Why ``rule``'s group is left short: it cannot reach its share at all, or not together
     with the other groups' shares."""
     nouns = "project" if rule.wanting == 1 else "projects"
     text = (f"The rule 'at least {rule.share * 100:g} % of each district's projects paired' "
             f"cannot be met in {name}")
+    ko_name, ko_rule = _ko(name), f"'각 구 프로젝트의 최소 {rule.share * 100:g}% 매칭' 규칙을"
+    ko_count = (f"후보가 있는 프로젝트 {rule.wanting}개 중 {paired}개 매칭"
+                f"(규칙은 {rule.need}개 요구)")
     if most_proven and most < rule.need:
-        return (f"{text}: at most {most} of its {rule.wanting} {nouns} with candidates can be "
-                f"paired at once (the rule asks for {rule.need}). The plan below is made "
-                f"without that rule for {name}.")
+        return Text(
+            f"{text}: at most {most} of its {rule.wanting} {nouns} with candidates can be "
+            f"paired at once (the rule asks for {rule.need}). The plan below is made "
+            f"without that rule for {name}.",
+            f"{ko_rule} {ko_name}에서 충족할 수 없습니다: 후보가 있는 프로젝트 {rule.wanting}개 "
+            f"중 동시에 최대 {most}개만 매칭할 수 있습니다(규칙은 {rule.need}개 요구). 아래 "
+            f"계획은 {ko_name}에 그 규칙을 적용하지 않고 만들었습니다.")
     if not most_proven and most < rule.need:
-        return (f"{text}: whether it can be met could not be settled within the time limit, "
-                f"so the plan below is made without that rule for {name} ({paired} of its "
-                f"{rule.wanting} {nouns} with candidates are paired; the rule asks for "
-                f"{rule.need}).")
+        return Text(
+            f"{text}: whether it can be met could not be settled within the time limit, "
+            f"so the plan below is made without that rule for {name} ({paired} of its "
+            f"{rule.wanting} {nouns} with candidates are paired; the rule asks for "
+            f"{rule.need}).",
+            f"{ko_rule} {ko_name}에서 충족할 수 없습니다: 제한 시간 안에 충족 가능 여부를 "
+            f"확인하지 못해 아래 계획은 {ko_name}에 그 규칙을 적용하지 않고 만들었습니다"
+            f"({ko_count}).")
     if not proven:
-        return (f"{text} within the time limit: {paired} of its {rule.wanting} {nouns} with "
-                f"candidates are paired (the rule asks for {rule.need}).")
-    return (f"{text} together with the other districts' shares, as they compete for the same "
-            f"spaces at the same hours: {paired} of its {rule.wanting} {nouns} with candidates "
-            f"are paired (the rule asks for {rule.need}). The plan below leaves as few projects "
-            "short of the districts' shares as the spaces allow.")
+        return Text(
+            f"{text} within the time limit: {paired} of its {rule.wanting} {nouns} with "
+            f"candidates are paired (the rule asks for {rule.need}).",
+            f"{ko_rule} 제한 시간 안에 {ko_name}에서 충족하지 못했습니다: {ko_count}.")
+    return Text(
+        f"{text} together with the other districts' shares, as they compete for the same "
+        f"spaces at the same hours: {paired} of its {rule.wanting} {nouns} with candidates "
+        f"are paired (the rule asks for {rule.need}). The plan below leaves as few projects "
+        "short of the districts' shares as the spaces allow.",
+        f"{ko_rule} 다른 구의 비율과 함께 {ko_name}에서 충족할 수 없습니다. 같은 시간에 같은 "
+        f"공간을 두고 경쟁하기 때문입니다: {ko_count}. 아래 계획은 공간이 허락하는 한 구별 "
+        "비율에 못 미치는 프로젝트가 가장 적도록 만들었습니다.")
 
 
-def _spaces_taken(n: int) -> str:
-    return "its only candidate space is taken" if n == 1 else (
-        f"all {n} of its candidate spaces are taken")
+def _spaces_taken(n: int) -> Text:
+    if n == 1:
+        return Text("its only candidate space is taken", "유일한 후보 공간이 이미 배정됨")
+    return Text(f"all {n} of its candidate spaces are taken", f"후보 공간 {n}곳이 모두 배정됨")
 
 
 def _ids(projects: list[int]) -> str:

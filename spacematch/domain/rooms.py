@@ -10,12 +10,17 @@ for that many equal rooms. Rooms are plain mappings, as ``listing.clean_room`` r
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from .errors import FieldProblem
+from .errors import N_, FieldProblem
+from .vocabulary import Text
 
 ROOM_STATUSES = ("listed", "paused")
-WHOLE_SPACE = "Whole space"
+WHOLE_SPACE = "Whole space"  # stored as the automatic room's name: English, as a code
+WHOLE_SPACE_TEXT = Text(WHOLE_SPACE, "공간 전체")
+WHOLE_PLACE = Text("Whole place", "장소 전체")  # a pairing of the place, no room named
+_DIVISION_NAME = re.compile(r"Room (\d+) of (\d+)")
 MAX_ROOMS = 200  # per place; a place with more is a campus, to be listed as several places
 MAX_POSITION = 10_000
 # Facts a room may leave to its place; the cost ones travel together (see effective_room).
@@ -113,10 +118,36 @@ def divide_place(place: Mapping) -> list[dict]:
     n, m2 = int(place["divisible_rooms"]), float(place["divisible_room_m2"])
     share = m2 / float(place["floor_area_m2"])
     capacity = max(1, math.floor(place["capacity"] * share + 1e-9))
-    return [{"index": i, "name": f"Room {i} of {n}", "position": i - 1, "floor_area_m2": m2,
+    return [{"index": i, "name": division_name(i, n), "position": i - 1, "floor_area_m2": m2,
              "capacity": capacity, "floor_level": place.get("floor_level") or 0,
              **dict.fromkeys(INHERITED), "status": "listed"}
             for i in range(1, n + 1)]
+
+
+def division_name(index: int, count: int) -> Text:
+    """The name of division ``index`` of ``count``, in English and Korean.
+
+    >>> name = division_name(3, 12)
+    >>> name, name.ko
+    ('Room 3 of 12', '12개 중 3번 방')
+    """
+    return Text(f"Room {index} of {count}", f"{count}개 중 {index}번 방")
+
+
+def room_label(name: str | None) -> str | None:
+    """A room's name as a page shows it: the names spacematch gives rooms itself (the
+    whole-space room, a division) in English and Korean; an owner's own name as it is.
+
+    >>> room_label("Whole space").ko, room_label("Room 2 of 4").ko, room_label("Hall")
+    ('공간 전체', '4개 중 2번 방', 'Hall')
+    """
+    if name is None or isinstance(name, Text):
+        return name
+    if name == WHOLE_SPACE:
+        return WHOLE_SPACE_TEXT
+    if found := _DIVISION_NAME.fullmatch(name):
+        return division_name(int(found[1]), int(found[2]))
+    return name
 
 
 def is_whole_place(room: Mapping, place: Mapping) -> bool:
@@ -162,5 +193,6 @@ def room_misfits(place: Mapping, room: Mapping, prefix: str = "") -> list[FieldP
     ...                                {"floor_area_m2": 80, "capacity": 20}, "rooms[0].")]
     ['rooms[0].floor_area_m2']
     """
-    return [FieldProblem(f"{prefix}{f}", f"{room[f]:g} is more than the place's {place[f]:g}")
+    return [FieldProblem.of(f"{prefix}{f}", N_("%(room)s is more than the place's %(place)s"),
+                            room=f"{room[f]:g}", place=f"{place[f]:g}")
             for f in ("floor_area_m2", "capacity") if room[f] > place[f]]

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from .errors import FieldProblem, ValidationError
+from .errors import N_, FieldProblem, ValidationError
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -21,13 +21,16 @@ MINUTES_PER_DAY = 24 * 60
 def _parse_range(field: str, text: str) -> tuple[int, int]:
     m = _RANGE.match(text)
     if not m:
-        raise ValidationError(FieldProblem(field, f"{text!r} is not a time range like 09:00-18:00"))
+        raise ValidationError(FieldProblem.of(
+            field, N_("%(value)s is not a time range like 09:00-18:00"), value=repr(text)))
     h1, m1, h2, m2 = (int(g) for g in m.groups())
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59 or end > MINUTES_PER_DAY:
-        raise ValidationError(FieldProblem(field, f"{text!r} is not a valid time of day"))
+        raise ValidationError(FieldProblem.of(field, N_("%(value)s is not a valid time of day"),
+                                              value=repr(text)))
     if end <= start:
-        raise ValidationError(FieldProblem(field, f"{text!r} ends before it starts"))
+        raise ValidationError(FieldProblem.of(field, N_("%(value)s ends before it starts"),
+                                              value=repr(text)))
     return start, end
 
 
@@ -38,11 +41,13 @@ def _expand_days(field: str, spec: str) -> list[str]:
     if "-" in spec:
         first, last = (s.strip() for s in spec.split("-", 1))
         if first not in DAYS or last not in DAYS:
-            raise ValidationError(FieldProblem(field, f"{spec!r} is not a day range like mon-fri"))
+            raise ValidationError(FieldProblem.of(
+                field, N_("%(value)s is not a day range like mon-fri"), value=repr(spec)))
         i, j = DAYS.index(first), DAYS.index(last)
         return list(DAYS[i : j + 1]) if i <= j else list(DAYS[i:] + DAYS[: j + 1])
     if spec not in DAYS:
-        raise ValidationError(FieldProblem(field, f"{spec!r} is not a day ({', '.join(DAYS)})"))
+        raise ValidationError(FieldProblem.of(field, N_("%(value)s is not a day (%(days)s)"),
+                                              value=repr(spec), days=", ".join(DAYS)))
     return [spec]
 
 
@@ -68,7 +73,8 @@ def parse_weekly_hours(value, field: str = "weekly_hours") -> dict[str, list[str
             bits = part.strip().split(None, 1)
             if len(bits) != 2:
                 raise ValidationError(
-                    FieldProblem(field, f"{part.strip()!r} should look like 'mon-fri 09:00-18:00'")
+                    FieldProblem.of(field, N_("%(value)s should look like 'mon-fri 09:00-18:00'"),
+                                    value=repr(part.strip()))
                 )
             for day in _expand_days(field, bits[0]):
                 for rng in bits[1].split(","):
@@ -76,13 +82,14 @@ def parse_weekly_hours(value, field: str = "weekly_hours") -> dict[str, list[str
     elif isinstance(value, dict):
         for day, ranges in value.items():
             if day not in DAYS:
-                raise ValidationError(FieldProblem(field, f"{day!r} is not a day code"))
+                raise ValidationError(FieldProblem.of(field, N_("%(value)s is not a day code"),
+                                                  value=repr(day)))
             if isinstance(ranges, str):
                 ranges = [ranges]
             for rng in ranges:
                 per_day.setdefault(day, []).append(_parse_range(field, rng))
     else:
-        raise ValidationError(FieldProblem(field, "must be a mapping of days to time ranges"))
+        raise ValidationError(FieldProblem(field, N_("must be a mapping of days to time ranges")))
     return {day: [_format(a, b) for a, b in _merge(per_day[day])] for day in DAYS if day in per_day}
 
 
@@ -174,11 +181,17 @@ def slot_count(masks: np.ndarray) -> np.ndarray:
     return np.bitwise_count(masks).sum(axis=-1, dtype=np.int64)
 
 
-def describe_slots(mask: np.ndarray) -> str:
-    """Compact text for a slot mask, e.g. ``Tue/Thu 18:00–21:00``.
+DAY_NAMES = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+             "ko": ("월", "화", "수", "목", "금", "토", "일")}
 
-    >>> describe_slots(to_slot_mask(parse_weekly_hours("tue,thu 18:00-21:00"), outward=True))
-    'Tue/Thu 18:00–21:00'
+
+def describe_slots(mask: np.ndarray, lang: str = "en") -> str:
+    """Compact text for a slot mask, e.g. ``Tue/Thu 18:00–21:00``, with weekdays in
+    ``lang`` ("en" or "ko").
+
+    >>> mask = to_slot_mask(parse_weekly_hours("tue,thu 18:00-21:00"), outward=True)
+    >>> describe_slots(mask), describe_slots(mask, "ko")
+    ('Tue/Thu 18:00–21:00', '화/목 18:00–21:00')
     """
     words = np.asarray(mask, dtype=np.uint64)
     bits = np.unpackbits(words.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)[:, ::-1]
@@ -201,10 +214,12 @@ def describe_slots(mask: np.ndarray) -> str:
     groups: dict[str, list[str]] = {}
     for day, ranges in per_day.items():
         groups.setdefault(", ".join(ranges), []).append(day)
-    return "; ".join(f"{_day_span(days)} {ranges}" for ranges, days in groups.items()) or "—"
+    names = DAY_NAMES.get(lang, DAY_NAMES["en"])
+    return "; ".join(f"{_day_span(days, names)} {ranges}"
+                     for ranges, days in groups.items()) or "—"
 
 
-def _day_span(days: list[str]) -> str:
+def _day_span(days: list[str], names: tuple[str, ...]) -> str:
     """``['mon', 'tue', 'wed', 'fri']`` → ``Mon–Wed/Fri`` (runs of three or more days joined)."""
     idx = [DAYS.index(d) for d in days]
     runs: list[list[int]] = []
@@ -216,13 +231,14 @@ def _day_span(days: list[str]) -> str:
     parts = []
     for run in runs:
         if len(run) >= 3:
-            parts.append(f"{DAYS[run[0]].title()}–{DAYS[run[-1]].title()}")
+            parts.append(f"{names[run[0]]}–{names[run[-1]]}")
         else:
-            parts += [DAYS[i].title() for i in run]
+            parts += [names[i] for i in run]
     return "/".join(parts)
 
 
-def describe_hours(hours: dict[str, list[str]], *, outward: bool = True) -> str:
+def describe_hours(hours: dict[str, list[str]], *, outward: bool = True,
+                   lang: str = "en") -> str:
     """Compact text for a normalised schedule, in the half-hour slots matching uses.
 
     ``outward=True`` describes a project's needs (every slot its hours touch);
@@ -236,5 +252,7 @@ def describe_hours(hours: dict[str, list[str]], *, outward: bool = True) -> str:
     'Mon 09:30–10:30'
     >>> describe_hours({"mon": ["09:10-09:50"]}, outward=False)
     '—'
+    >>> describe_hours(parse_weekly_hours("mon-fri 14:00-18:00"), lang="ko")
+    '월–금 14:00–18:00'
     """
-    return describe_slots(to_slot_mask(hours, outward=outward))
+    return describe_slots(to_slot_mask(hours, outward=outward), lang)

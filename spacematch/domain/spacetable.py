@@ -59,8 +59,12 @@ class AreaTable:
     # (n_areas, depth) database ids of every area above each finest one, nearest first,
     # padded with -1; column 0 is ``parent_ids``. Without one, just the parents.
     ancestors: np.ndarray | None = None
+    # the names in the city's own language (``names`` are English where known)
+    local_names: list[str] | None = None
 
     def __post_init__(self) -> None:
+        if self.local_names is None:
+            self.local_names = list(self.names)
         if self.ancestors is None:
             self.ancestors = np.asarray(self.parent_ids, dtype=np.int64).reshape(-1, 1)
 
@@ -94,6 +98,7 @@ class AreaTable:
             share_65plus=share("population_65plus", "population"),
             share_under15=share("population_under15", "population"),
             ancestors=ancestors,
+            local_names=[r["name"] for r in records],
         )
 
     def within(self, chosen) -> np.ndarray:

@@ -5,7 +5,68 @@ Stored values are the English codes; labels are for people, in English and Korea
 
 from __future__ import annotations
 
-from .errors import FieldProblem, ValidationError
+from .errors import N_, FieldProblem, ValidationError
+
+
+class Text(str):
+    """Text for people in English and Korean: ``Text(en, ko)``.
+
+    It *is* its English (a ``str``), so f-strings, ``==`` against English, sorting, joining,
+    JSON and the database all see the English as before; a page shows ``.ko`` or ``.en``
+    (``|l10n`` in templates, ``pick()`` in Python).
+
+    >>> t = Text("Room 1 of 12", "12개 중 1번 방")
+    >>> t == "Room 1 of 12", str(t), t.en, t.ko, f"{t}!", hash(t) == hash("Room 1 of 12")
+    (True, 'Room 1 of 12', 'Room 1 of 12', '12개 중 1번 방', 'Room 1 of 12!', True)
+    >>> import json; json.dumps({"room": t})
+    '{"room": "Room 1 of 12"}'
+    """
+
+    ko: str
+
+    def __new__(cls, en: str, ko: str | None = None):
+        self = super().__new__(cls, en)
+        object.__setattr__(self, "ko", str(en) if ko is None else str(ko))
+        return self
+
+    @property
+    def en(self) -> str:
+        return str.__str__(self)
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Text is immutable")
+
+    def __delattr__(self, name):
+        raise AttributeError("Text is immutable")
+
+    def __reduce__(self):  # copy, deepcopy (dataclasses.asdict) and pickle keep the Korean
+        return (Text, (str.__str__(self), self.ko))
+
+    def __add__(self, other):  # "— " + Text, Text + " …": a Text, each language its own
+        if not isinstance(other, str):
+            return NotImplemented
+        return Text(self.en + str(other), self.ko + getattr(other, "ko", str(other)))
+
+    def __radd__(self, other):
+        if not isinstance(other, str):
+            return NotImplemented
+        return Text(str(other) + self.en, getattr(other, "ko", str(other)) + self.ko)
+
+    @staticmethod
+    def joined(sep: str, parts, ko_sep: str | None = None) -> Text:
+        """``sep`` (in Korean ``ko_sep``, else ``sep``) between ``parts`` (Texts or plain
+        strings), in each language.
+
+        >>> Text.joined(" or ", [Text("a", "가"), "b"], " 또는 ").ko
+        '가 또는 b'
+        """
+        parts = list(parts)
+        return Text(sep.join(str(p) for p in parts),
+                    (sep if ko_sep is None else ko_sep).join(getattr(p, "ko", str(p))
+                                                             for p in parts))
 
 ROLES = ("group", "owner", "official", "admin")
 
@@ -83,9 +144,9 @@ def check_codes(field: str, values, vocabulary) -> list[str]:
     unknown = [v for v in values if v not in vocabulary]
     if unknown:
         allowed = ", ".join(vocabulary)
-        raise ValidationError(
-            FieldProblem(field, f"unknown value {unknown[0]!r} (allowed: {allowed})")
-        )
+        raise ValidationError(FieldProblem.of(
+            field, N_("unknown value %(value)s (allowed: %(allowed)s)"),
+            value=repr(unknown[0]), allowed=allowed))
     return sorted(set(values))
 
 
@@ -97,5 +158,37 @@ def check_choice(field: str, value, choices) -> str:
     """
     if value not in choices:
         allowed = ", ".join(choices)
-        raise ValidationError(FieldProblem(field, f"must be one of {allowed}, not {value!r}"))
+        raise ValidationError(FieldProblem.of(
+            field, N_("must be one of %(allowed)s, not %(value)s"), allowed=allowed,
+            value=repr(value)))
     return value
+
+
+LANGUAGES = ("ko", "en")  # the languages pages are written in; English where unsure
+_COUNTRY_LANGUAGE = {"KR": "ko"}
+
+
+def language_of_country(country: str | None) -> str:
+    """What a city's people read first.
+
+    >>> language_of_country("KR"), language_of_country("US"), language_of_country(None)
+    ('ko', 'en', 'en')
+    """
+    return _COUNTRY_LANGUAGE.get((country or "").upper(), "en")
+
+
+# What each scored criterion and hard constraint is called on a page (English, Korean)
+CRITERION_NAMES = {
+    "area": ("area", "면적"), "distance": ("distance", "거리"), "transit": ("transit", "대중교통"),
+    "availability": ("availability", "이용 시간"), "cost": ("cost", "비용"),
+    "amenities": ("amenities", "편의 시설"), "need": ("need", "지역 수요"),
+    "accessibility": ("accessibility", "접근성"), "floor_area": ("floor area", "면적"),
+    "capacity": ("capacity", "수용 인원"), "preferred_areas": ("preferred areas", "희망 지역"),
+    "dates": ("dates", "기간"), "weekly_hours": ("weekly hours", "이용 시간"),
+    "allowed_use": ("allowed use", "허용 용도"),
+}
+
+# statuses in Korean, for the sentences that name them
+PROJECT_STATUS_KO = {"draft": "임시 저장", "open": "모집 중", "matched": "매칭됨", "closed": "종료"}
+SPACE_STATUS_KO = {"draft": "임시 저장", "listed": "공개", "paused": "일시 중지",
+                   "archived": "보관"}

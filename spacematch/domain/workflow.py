@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .errors import Conflict, FieldProblem, PermissionDenied, ValidationError
+from .errors import N_, Conflict, FieldProblem, PermissionDenied, ValidationError
+from .vocabulary import Text
 
 STATUSES = ("requested", "proposed", "accepted", "approved", "rejected", "declined",
             "withdrawn", "active", "completed", "cancelled")
@@ -54,6 +55,18 @@ _RESULT = {"decline": "declined", "withdraw": "withdrawn", "approve": "approved"
 # how a refusal names the step ("it cannot be started", not "... be active")
 PAST = {"accept": "accepted", **_RESULT, "start": "started"}
 MAX_MESSAGE = 2000
+
+# Korean for the words the refusals put in their sentences (pages translate the sentences)
+STATUS_NAMES = {"requested": "요청됨", "proposed": "제안됨", "accepted": "수락됨",
+                "approved": "승인됨", "rejected": "반려됨", "declined": "거절됨",
+                "withdrawn": "철회됨", "active": "진행 중", "completed": "완료됨",
+                "cancelled": "취소됨"}
+ACTION_NAMES = {"accept": "수락", "decline": "거절", "withdraw": "철회", "approve": "승인",
+                "reject": "반려", "start": "시작", "complete": "완료", "cancel": "취소"}
+DONE_NAMES = {"accept": "수락할", "decline": "거절할", "withdraw": "철회할", "approve": "승인할",
+              "reject": "반려할", "start": "시작할", "complete": "완료할", "cancel": "취소할"}
+_PARTY_NAMES = {"group": Text("the group", "지역 활동 단체"), "owner": Text("the owner", "소유자"),
+                "official": Text("an official", "담당 공무원")}
 
 
 class IllegalTransition(Conflict):
@@ -104,11 +117,13 @@ def _still_to_agree(state: PairingState) -> set[str]:
 def check_party(action: str, parties: set[str]) -> None:
     """PermissionDenied unless one of ``parties`` may ever take ``action``."""
     if action not in ACTIONS:
-        raise ValidationError(FieldProblem("action", f"unknown action {action!r}"))
+        raise ValidationError(FieldProblem.of("action", N_("unknown action %(action)s"),
+                                              action=repr(action)))
     who = ACTIONS[action][1]
     if not set(who) & parties:
-        names = " or ".join(f"the {w}" if w != "official" else "an official" for w in who)
-        raise PermissionDenied(f"Only {names} may {action} a pairing.")
+        names = Text.joined(" or ", (_PARTY_NAMES[w] for w in who), " 또는 ")
+        raise PermissionDenied(N_("Only %(names)s may %(action)s a pairing."), names=names,
+                               action=Text(action, ACTION_NAMES[action]))
 
 
 def advance(state: PairingState, action: str, parties: set[str],
@@ -132,9 +147,11 @@ def advance(state: PairingState, action: str, parties: set[str],
     """
     check_party(action, parties)
     if not can(state, action, parties):
-        raise IllegalTransition(_why_not(state, action, parties))
+        why, values = _why_not(state, action, parties)
+        raise IllegalTransition(why, **values)
     if ACTIONS[action][2] and not (message or "").strip():
-        raise ValidationError(FieldProblem("message", f"a reason is required to {action}"))
+        raise ValidationError(FieldProblem.of("message", N_("a reason is required to %(action)s"),
+                                              action=Text(action, ACTION_NAMES[action])))
     if action == "accept":
         agreed = _still_to_agree(state) & parties
         group = state.group_agreed or "group" in agreed
@@ -144,13 +161,16 @@ def advance(state: PairingState, action: str, parties: set[str],
     return replace(state, status=_RESULT[action])
 
 
-def _why_not(state: PairingState, action: str, parties: set[str]) -> str:
+def _why_not(state: PairingState, action: str, parties: set[str]) -> tuple[str, dict]:
+    """The refusal's message and its values (``IllegalTransition(message, **values)``)."""
     if state.status in ACTIONS[action][0]:
         if state.origin == "request" and action == "decline":
-            return "The group withdraws its own request; only the owner declines it."
-        return ("You have already accepted this pairing; it waits for the other party "
-                "(withdraw it instead).")
-    return f"This pairing is {state.status}: it cannot be {PAST[action]}."
+            return N_("The group withdraws its own request; only the owner declines it."), {}
+        return N_("You have already accepted this pairing; it waits for the other party "
+                  "(withdraw it instead)."), {}
+    return N_("This pairing is %(status)s: it cannot be %(done)s."), {
+        "status": Text(state.status, STATUS_NAMES[state.status]),
+        "done": Text(PAST[action], DONE_NAMES[action])}
 
 
 def clean_message(value, field: str = "message", *, required: bool = False) -> str | None:
@@ -167,15 +187,16 @@ def clean_message(value, field: str = "message", *, required: bool = False) -> s
     if value is None or value == "":
         text = ""
     elif not isinstance(value, str):
-        raise ValidationError(FieldProblem(field, "must be text"))
+        raise ValidationError(FieldProblem(field, N_("must be text")))
     else:
         text = value.strip()
     if any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF
            for c in text):
-        raise ValidationError(FieldProblem(field, "must not contain control characters"))
+        raise ValidationError(FieldProblem(field, N_("must not contain control characters")))
     if len(text) > MAX_MESSAGE:
-        raise ValidationError(FieldProblem(field, f"at most {MAX_MESSAGE:,} characters "
-                                                  f"(this has {len(text):,})"))
+        raise ValidationError(FieldProblem.of(
+            field, N_("at most %(max)s characters (this has %(length)s)"),
+            max=f"{MAX_MESSAGE:,}", length=f"{len(text):,}"))
     if required and not text:
-        raise ValidationError(FieldProblem(field, "is required"))
+        raise ValidationError(FieldProblem(field, N_("is required")))
     return text or None

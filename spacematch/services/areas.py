@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ..db.models import Area, City
-from ..domain.errors import FieldProblem, ValidationError
+from ..domain.errors import N_, FieldProblem, ValidationError
 from ..extensions import db
 
 
@@ -23,6 +23,7 @@ def locate_area(lon: float, lat: float) -> Area:
     """Like ``find_area``, but a point outside every area is an input error on ``location``."""
     area = find_area(lon, lat)
     if area is None:
-        raise ValidationError(FieldProblem(
-            "location", f"({lon:.5f}, {lat:.5f}) is outside every area spacematch knows"))
+        raise ValidationError(FieldProblem.of(
+            "location", N_("(%(lon)s, %(lat)s) is outside every area spacematch knows"),
+            lon=f"{lon:.5f}", lat=f"{lat:.5f}"))
     return area

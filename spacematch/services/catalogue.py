@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..db.models import Area, City, Project, Space
-from ..domain.errors import NotFound
+from ..domain.errors import N_, NotFound
+from ..domain.vocabulary import Text, language_of_country
 from ..extensions import db
 from .projects import ProjectView, project_views
 
@@ -26,11 +28,13 @@ class CityInfo:
     centre_lat: float
     centre_lon: float
     levels: tuple[str, ...]  # area levels, coarsest first
+    language: str = "en"  # what its people read first: Korean in Korea
 
 
 def city_info(city: City) -> CityInfo:
     return CityInfo(city.id, city.slug, city.name, city.name_en, city.metric_crs, city.currency,
-                    city.centre_lat, city.centre_lon, tuple(city.levels or ()))
+                    city.centre_lat, city.centre_lon, tuple(city.levels or ()),
+                    language_of_country(city.country))
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,26 @@ def list_cities() -> list[CityInfo]:
     return [city_info(c) for c in db.session.scalars(select(City).order_by(City.id))]
 
 
+def city_language(slug: str | None, default_slug: str | None = None) -> str:
+    """The language of the city a page is about ("en" when none is loaded or it is unknown,
+    or when the database has no schema yet: the page saying so is in English)."""
+    try:
+        try:
+            city = pick_city(slug, default_slug)
+        except NotFound:
+            city = pick_city(None, default_slug)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return "en"
+    return city.language if city else "en"
+
+
 def pick_city(slug: str | None, default_slug: str | None = None) -> CityInfo | None:
     """The city asked for, else the configured default, else the first loaded; None if none."""
     if slug:
         city = db.session.scalar(select(City).where(City.slug == slug))
         if city is None:
-            raise NotFound(f"No city {slug!r} has been loaded.")
+            raise NotFound(N_("No city %(slug)s has been loaded."), slug=repr(slug))
         return city_info(city)
     if default_slug:
         city = db.session.scalar(select(City).where(City.slug == default_slug))
@@ -118,7 +136,7 @@ def space_detail(space_id: int) -> dict:
     services.places)."""
     space = db.session.get(Space, space_id)
     if space is None or space.status == "draft":
-        raise NotFound(f"No listed space {space_id}.")
+        raise NotFound(N_("No listed space %(id)s."), id=space_id)
     pt = to_shape(space.location)
     area = space.area
     return {
@@ -126,8 +144,8 @@ def space_detail(space_id: int) -> dict:
         "owner_kind": space.owner_kind, "owner": space.owner.display_name,
         "owner_id": space.owner_id,
         "address": space.address, "lon": pt.x, "lat": pt.y,
-        "area": area.name_en or area.name, "area_local": area.name,
-        "district": (area.parent.name_en or area.parent.name) if area.parent else None,
+        "area": local_name(area), "area_local": area.name,
+        "district": local_name(area.parent) if area.parent else None,
         "floor_area_m2": space.floor_area_m2, "capacity": space.capacity,
         "divisible_room_m2": space.divisible_room_m2, "divisible_rooms": space.divisible_rooms,
         "floor_level": space.floor_level, "accessibility": space.accessibility,
@@ -138,6 +156,12 @@ def space_detail(space_id: int) -> dict:
         "condition_notes": space.condition_notes, "status": space.status,
         "is_demo": space.is_demo, "city": space.city.slug,
     }
+
+
+def local_name(record) -> Text:
+    """An area's (or a city's) name: English where it has one, with its local name as the
+    Korean (``|l10n`` shows the one of the page's language)."""
+    return Text(record.name_en or record.name, record.name or record.name_en)
 
 
 def list_projects(city: CityInfo) -> list[ProjectView]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_migrate import upgrade
 
 from .. import MIGRATIONS
-from ..domain.errors import SpacematchError
+from ..domain.errors import N_, SpacematchError
 from ..extensions import db
 
 
@@ -21,9 +21,8 @@ def require_schema() -> None:
 
     if not inspect(db.engine).has_table("alembic_version"):
         raise DatabaseNotReady(
-            f"The database {db.engine.url.render_as_string(hide_password=True)} has no "
-            "spacematch schema yet: run `spacematch init-db` first."
-        )
+            N_("The database %(url)s has no spacematch schema yet: run `spacematch init-db` "
+               "first."), url=db.engine.url.render_as_string(hide_password=True))
 
 
 class DatabaseNotReady(SpacematchError):

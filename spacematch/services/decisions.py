@@ -14,11 +14,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..db.models import Area, City, Match, MatchEvent, Project, Space, User
-from ..domain.errors import FieldProblem, NotFound, ValidationError
+from ..domain.errors import N_, FieldProblem, NotFound, ValidationError
+from ..domain.vocabulary import Text
 from ..extensions import db
 from .users import require_role
 
 MAX_ROWS = 500
+SYSTEM = Text("system", "시스템")  # who took a step no person took
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def parse_filter(args, default_city: str) -> DecisionFilter:
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            problems.append(FieldProblem(name, "must be a date (YYYY-MM-DD)"))
+            problems.append(FieldProblem(name, N_("must be a date (YYYY-MM-DD)")))
             return None
 
     raw = (args.get("district") or "").strip()
@@ -76,14 +78,15 @@ def parse_filter(args, default_city: str) -> DecisionFilter:
         if raw.isdigit() and 0 < int(raw) < 2**31:
             district = int(raw)
         else:
-            problems.append(FieldProblem("district", "must be the id of a district"))
+            problems.append(FieldProblem("district", N_("must be the id of a district")))
     person = (args.get("person") or "").strip()
     if len(person) > 120 or any(ord(c) < 32 for c in person):
-        problems.append(FieldProblem("person", "must be a name or e-mail of at most 120 "
-                                               "characters"))
+        problems.append(FieldProblem("person", N_("must be a name or e-mail of at most 120 "
+                                                  "characters")))
     since, until = day("from"), day("to")
     if since and until and until < since:
-        problems.append(FieldProblem("to", f"is before the start ({since.isoformat()})"))
+        problems.append(FieldProblem.of("to", N_("is before the start (%(start)s)"),
+                                        start=since.isoformat()))
     if problems:
         raise ValidationError(problems)
     return DecisionFilter(args.get("city") or default_city, district, person, since, until)
@@ -94,16 +97,17 @@ def decision_history(actor, wanted: DecisionFilter) -> DecisionHistory:
     may_read(actor)
     city = db.session.scalar(select(City).where(City.slug == wanted.city))
     if city is None:
-        raise NotFound("No such city is loaded.")
+        raise NotFound(N_("No such city is loaded."))
     # districts are the level above the finest, as in district plans
     levels = list(city.levels or [])
     level = levels[-2] if len(levels) > 1 else (levels[-1] if levels else None)
     name = func.coalesce(Area.name_en, Area.name)
-    districts = dict(db.session.execute(
-        select(Area.id, name).where(Area.city_id == city.id, Area.level == level)
-        .order_by(name)).all())
+    districts = {i: Text(en, local or en) for i, en, local in db.session.execute(
+        select(Area.id, name, Area.name).where(Area.city_id == city.id, Area.level == level)
+        .order_by(name)).all()}
     if wanted.district_id is not None and wanted.district_id not in districts:
-        raise NotFound(f"No district {wanted.district_id} in {city.name_en or city.name}.")
+        raise NotFound(N_("No district %(id)s in %(city)s."), id=wanted.district_id,
+                       city=Text(city.name_en or city.name, city.name or city.name_en))
     area, parent = aliased(Area), aliased(Area)
     district = func.coalesce(parent.id, area.id)  # a city of one level: the area itself
     stmt = (select(MatchEvent, Match.id, Project.title, Space.title, district,
@@ -128,7 +132,7 @@ def decision_history(actor, wanted: DecisionFilter) -> DecisionHistory:
             wanted.until + timedelta(days=1), time(), UTC))
     rows = db.session.execute(stmt.order_by(MatchEvent.at.desc(), MatchEvent.id.desc())
                               .limit(MAX_ROWS + 1)).all()
-    decisions = [Decision(e.at, who or "system", match, project, place, districts.get(d),
+    decisions = [Decision(e.at, who or SYSTEM, match, project, place, districts.get(d),
                           e.from_status, e.to_status, e.reason)
                  for e, match, project, place, d, who in rows[:MAX_ROWS]]
     return DecisionHistory(wanted, districts, decisions, len(rows) > MAX_ROWS)

@@ -6,7 +6,7 @@ The per-city index snapshots live in ``services.indexes``; district plans in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -14,10 +14,10 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
 from ..db.models import Area, City, Project, Space
-from ..domain.errors import NotFound
+from ..domain.errors import N_, NotFound
 from ..domain.explain import explain, why_not
 from ..domain.geometry import transform_xy
-from ..domain.rooms import WHOLE_SPACE
+from ..domain.rooms import WHOLE_SPACE, room_label
 from ..domain.scoring import (
     CONSTRAINTS,
     FAIL_AREAS,
@@ -27,12 +27,19 @@ from ..domain.scoring import (
     needs_from_project,
 )
 from ..domain.spacetable import SpaceTable
+from ..domain.vocabulary import SPACE_STATUS_KO, Text
 from ..extensions import db
 from .catalogue import CityInfo
 from .indexes import CityIndex, city_index, state
 from .projects import ProjectView, project_views
 
 AnyCity = City | CityInfo  # what the functions below read of a city is on both
+
+# the hard constraints' names in Korean, for "why nothing fits"
+CONSTRAINT_KO = {"accessibility": "접근성", "floor_area": "면적", "capacity": "수용 인원",
+                 "distance": "거리", "preferred_areas": "희망 지역", "dates": "기간",
+                 "weekly_hours": "이용 시간", "cost": "비용", "allowed_use": "허용 용도",
+                 "amenities": "편의 시설"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ class AreaOutlines:
 def _project(project_id: int) -> Project:
     project = db.session.get(Project, project_id)
     if project is None:
-        raise NotFound(f"No project {project_id}.")
+        raise NotFound(N_("No project %(id)s."), id=project_id)
     return project
 
 
@@ -99,6 +106,9 @@ class ProjectPage:
     reason: str | None  # why nothing fits, when nothing does
     centre: tuple[float, float] | None  # (lat, lon) the map frames: its place or its areas
     outlines: list[dict]  # names and outlines of the areas around it
+    shortfall: Text | None = None  # fewer than asked fit: what removes the others
+    others: list[dict] = field(default_factory=list)  # listed places not suggested, nearby
+    more: bool = False  # as many fit as were asked for: there may be more
 
 
 def project_view(project_id: int) -> ProjectView:
@@ -124,18 +134,22 @@ def suggestion(ci: CityIndex, room: int, needs: Needs, rooms_fit: int = 1) -> Su
     lines = explain(t, ev, 0, needs, ci.areas)
     lon, lat = transform_xy([t.x[row]], [t.y[row]], ci.crs, "EPSG:4326")
     return Suggestion(int(t.place[row]), t.title_of(row), float(ev.total[0]), float(lon[0]),
-                      float(lat[0]), [ln.as_dict() for ln in lines], room, t.room_name_of(row),
-                      rooms_fit)
+                      float(lat[0]), [ln.as_dict() for ln in lines], room,
+                      room_label(t.room_name_of(row)), rooms_fit)
 
 
 def project_page(project_id: int, k: int = 10) -> ProjectPage:
-    """The project, its best ``k`` spaces (or why none fits) and the place to frame."""
+    """The project, its best ``k`` spaces (or why none fits) and the place to frame; when
+    fewer than ``k`` fit, which constraints remove the most of the others (``shortfall``);
+    the other listed places on the map, to ask "why not this one?" of."""
     project = _project(project_id)
     view = project_views([project])[0]
     ci = city_index(project.city)
     needs = project_needs(project, ci.crs)
     suggestions = _suggestions(ci, needs, k)
     reason = None if suggestions else no_candidate_reason(ci, needs)
+    shortfall = shortfall_reason(ci, needs, len(suggestions)) if 0 < len(suggestions) < k \
+        else None
     centre, outlines = view.point, []
     if not centre and not suggestions:  # frame the areas the group asked for, or the city
         centre = _area_centre(project)
@@ -147,7 +161,9 @@ def project_page(project_id: int, k: int = 10) -> ProjectPage:
         lon = sum(s.lon for s in suggestions) / len(suggestions)
         reach = max(((s.lat - lat) ** 2 + (s.lon - lon) ** 2) ** 0.5 for s in suggestions)
         outlines = outlines_near(project.city, lon, lat, reach * 111_000 + 500)
-    return ProjectPage(view, suggestions, reason, centre, outlines)
+    others = other_places(ci, needs, {s.space_id for s in suggestions})
+    return ProjectPage(view, suggestions, reason, centre, outlines, shortfall, others,
+                       more=len(suggestions) == k)
 
 
 def explain_pair(project_id: int, space_id: int) -> dict:
@@ -160,13 +176,14 @@ def explain_pair(project_id: int, space_id: int) -> dict:
     if found is None:
         space = db.session.get(Space, space_id)
         if space is None:
-            raise NotFound(f"No space {space_id}.")
+            raise NotFound(N_("No space %(id)s."), id=space_id)
         reason = ("it is in another city" if space.city_id != project.city_id
                   else f"it is not listed (status: {space.status})")
         return {"space_id": space_id, "passes": False, "failed": ["listing"],
                 "why_not": [{"criterion": "listing", "en": reason,
                              "ko": "다른 도시의 공간" if space.city_id != project.city_id
-                             else f"등록 상태가 아님 ({space.status})"}]}
+                             else "등록 상태가 아님 "
+                             f"({SPACE_STATUS_KO.get(space.status, space.status)})"}]}
     t, ev = found
     keys = t.id[ev.rows]
     passing = np.flatnonzero(ev.failed == 0)
@@ -186,11 +203,47 @@ def explain_pair(project_id: int, space_id: int) -> dict:
 
 def _room_of(t: SpaceTable, ev, pos: int) -> dict:
     row = int(ev.rows[pos])
-    return {"room_id": int(t.id[row]), "room_name": t.room_name_of(row)}
+    return {"room_id": int(t.id[row]), "room_name": room_label(t.room_name_of(row))}
 
 
-def no_candidate_reason(ci: CityIndex, needs: Needs) -> str:
-    """Which hard constraints remove the most rooms near the project.
+def no_candidate_reason(ci: CityIndex, needs: Needs) -> Text:
+    """Which hard constraints remove the most rooms near the project."""
+    where, total, ranked = _failures(ci, needs)
+    top = ranked[:2]
+    if not total:
+        if needs.x is not None:
+            return Text("no listed space near its location", "희망 위치 주변에 등록된 공간 없음")
+        if needs.preferred_areas:
+            return Text("no listed space in its areas", "희망 지역에 등록된 공간 없음")
+        return Text("no listed space in the city", "이 도시에 등록된 공간 없음")
+    parts = [f"{name.replace('_', ' ')} ({n} of {total} {where})" for name, n in top if n]
+    parts_ko = [f"{CONSTRAINT_KO.get(name, name)} ({where.ko} {total}개 중 {n}개)"
+                for name, n in top if n]
+    return Text("no space passes its hard constraints; most often failed: " + ", ".join(parts),
+                "필수 조건을 모두 충족하는 공간 없음; 가장 많이 충족하지 못한 조건: "
+                + ", ".join(parts_ko))
+
+
+def shortfall_reason(ci: CityIndex, needs: Needs, found: int) -> Text | None:
+    """Why only ``found`` places fit: the constraints the other rooms nearby fail most
+    ("23 of 140 rooms nearby are too small")."""
+    where, total, ranked = _failures(ci, needs)
+    # rooms are looked at up to twice the distance allowed: that they are far says nothing
+    parts = [(name, n) for name, n in ranked if n and name != "distance"][:2]
+    if not parts:
+        return None
+    en = "; ".join(f"{n} of {total} {where} fail on {name.replace('_', ' ')}"
+                   for name, n in parts)
+    ko = "; ".join(f"{where.ko} {total}개 중 {n}개는 {CONSTRAINT_KO.get(name, name)} 조건 미충족"
+                   for name, n in parts)
+    lead = "only 1 place meets" if found == 1 else f"only {found} places meet"
+    return Text(f"{lead} every requirement: {en}",
+                f"모든 조건을 충족하는 공간은 {found}곳뿐입니다: {ko}")
+
+
+def _failures(ci: CityIndex, needs: Needs) -> tuple[Text, int, list[tuple[str, int]]]:
+    """The rooms considered (near the project, or in its areas), how many, and every
+    constraint with how many of them fail it, most failed first.
 
     Every live room of the snapshot counts: the main table's and the delta's, so a room
     listed a moment ago counts like any other. Each table is read as it is (no copy).
@@ -199,31 +252,51 @@ def no_candidate_reason(ci: CityIndex, needs: Needs) -> str:
     sources = [(index.table, np.flatnonzero(index.live))]
     if index.delta is not None and len(index.delta):
         sources.append((index.delta, np.arange(len(index.delta))))
-    where, total = "listed rooms", 0
+    where, total = Text("listed rooms", "등록된 방"), 0
     counts = dict.fromkeys(CONSTRAINTS.values(), 0)
     for t, rows in sources:
         if needs.x is not None:
             near = np.hypot(t.x[rows] - needs.x, t.y[rows] - needs.y) <= \
                 (needs.max_distance_m or 3000) * 2
-            rows, where = rows[near], "rooms nearby"
+            rows, where = rows[near], Text("rooms nearby", "주변 방")
         elif needs.preferred_areas:
             ev = evaluate(t, rows, needs, ci.areas)
-            rows, where = rows[(ev.failed & FAIL_AREAS) == 0], "rooms in its areas"
+            rows, where = rows[(ev.failed & FAIL_AREAS) == 0], Text("rooms in its areas",
+                                                                    "희망 지역의 방")
         if not len(rows):
             continue
         ev = evaluate(t, rows, needs, ci.areas)
         total += len(rows)
         for bit, name in CONSTRAINTS.items():
             counts[name] += int(np.count_nonzero(ev.failed & bit))
-    if not total:
-        if needs.x is not None:
-            return "no listed space near its location"
-        if needs.preferred_areas:
-            return "no listed space in its areas"
-        return "no listed space in the city"
-    top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
-    parts = [f"{name.replace('_', ' ')} ({n} of {total} {where})" for name, n in top if n]
-    return "no space passes its hard constraints; most often failed: " + ", ".join(parts)
+    return where, total, sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def other_places(ci: CityIndex, needs: Needs, suggested: set[int], limit: int = 400
+                 ) -> list[dict]:
+    """Listed places near the project that were not suggested, nearest first (at most
+    ``limit``), for the map: each can be asked "why not this one?"."""
+    if needs.x is None:
+        return []
+    reach = (needs.max_distance_m or 3000) * 1.5
+    found: dict[int, tuple[float, float, float, str]] = {}
+    index = ci.index
+    sources = [(index.table, np.flatnonzero(index.live))]
+    if index.delta is not None and len(index.delta):
+        sources.append((index.delta, np.arange(len(index.delta))))
+    for t, rows in sources:
+        d = np.hypot(t.x[rows] - needs.x, t.y[rows] - needs.y)
+        for r, dist in zip(rows[d <= reach], d[d <= reach], strict=True):
+            place = int(t.place[r])
+            if place not in suggested and (place not in found or dist < found[place][0]):
+                found[place] = (float(dist), float(t.x[r]), float(t.y[r]), t.title_of(int(r)))
+    nearest = sorted(found.items(), key=lambda kv: (kv[1][0], kv[0]))[:limit]
+    if not nearest:
+        return []
+    lon, lat = transform_xy([v[1] for _, v in nearest], [v[2] for _, v in nearest], ci.crs,
+                            "EPSG:4326")
+    return [{"space_id": place, "title": v[3], "lat": float(la), "lon": float(lo)}
+            for (place, v), lo, la in zip(nearest, lon, lat, strict=True)]
 
 
 # -- maps ------------------------------------------------------------------------------------
@@ -233,11 +306,12 @@ def _outlines(city: AnyCity) -> AreaOutlines:
         found = cache["outlines"].get(city.id)
         if found is None:
             rows = db.session.execute(
-                select(Area.geom, func.coalesce(Area.name_en, Area.name))
+                select(Area.geom, func.coalesce(Area.name_en, Area.name), Area.name)
                 .where(Area.city_id == city.id, Area.level == city.levels[-1])
                 .order_by(Area.id)).all()
-            shapes = [shapely.simplify(to_shape(g), 0.00005) for g, _ in rows]
-            found = AreaOutlines([n for _, n in rows], shapes, shapely.STRtree(shapes))
+            shapes = [shapely.simplify(to_shape(g), 0.00005) for g, _, _ in rows]
+            found = AreaOutlines([Text(n, local or n) for _, n, local in rows], shapes,
+                                 shapely.STRtree(shapes))
             cache["outlines"][city.id] = found
         return found
 

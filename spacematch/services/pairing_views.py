@@ -19,15 +19,27 @@ from sqlalchemy.orm import selectinload
 from ..db.models import Match, Project, Room, Space, User
 from ..domain import workflow
 from ..domain.conflicts import Booking, conflicts, describe_clash
-from ..domain.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
+from ..domain.errors import (
+    N_,
+    Conflict,
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from ..domain.rooms import (
+    WHOLE_PLACE,
     divide_place,
     division_key,
+    division_name,
     effective_room,
     is_whole_place,
+    room_label,
     rooms_on_offer,
 )
 from ..domain.schedule import describe_hours
+from ..domain.vocabulary import Text
+from ..domain.workflow import STATUS_NAMES
 from ..extensions import db
 from .bookings import booking_of, live, room_key
 from .indexes import city_index
@@ -35,6 +47,7 @@ from .matching import project_needs
 from .users import require_role
 
 OPTIONAL = {"withdraw", "cancel"}  # steps a party may take, but nobody waits for
+SYSTEM = Text("system", "시스템")  # who took a step no person took
 MAX_LISTED = 500  # pairings on one list page, newest first
 
 
@@ -79,7 +92,7 @@ class ClashView:
     pairing_id: int | None  # None: not the viewer's to know
     status: str
     project_title: str
-    when: str
+    when: str  # a Text (English and Korean)
 
 
 @dataclass(frozen=True)
@@ -96,9 +109,9 @@ class PairingView:
     place_title: str
     owner_name: str
     room_key: int | None
-    room_name: str
+    room_name: str  # a Text for the names spacematch gives (divisions, the whole place)
     weekly_hours: dict
-    hours_text: str
+    hours_text: str  # a Text (English and Korean weekdays)
     starts_on: date | None
     ends_on: date | None
     score: float
@@ -171,7 +184,7 @@ def offered_rooms(place: Space) -> list[OfferedRoom]:
     for room in on_offer:
         full = effective_room(rec, room)
         # on offer, the automatic whole-space room is alone: it is all of the place
-        out.append(OfferedRoom(room["id"], room["name"], full["floor_area_m2"],
+        out.append(OfferedRoom(room["id"], room_label(room["name"]), full["floor_area_m2"],
                                full["capacity"], full["weekly_hours"] or {},
                                is_whole_place(room, rec)))
     for part in divide_place(rec):
@@ -204,11 +217,15 @@ def clashes(booking: Booking, place_id: int, *, named: bool = True,
 
 def conflict_error(found: list[ClashView]) -> Conflict:
     c = found[0]
-    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    more = Text(f" (and {len(found) - 1} more)", f" (외 {len(found) - 1}건)") \
+        if len(found) > 1 else ""
     if c.pairing_id is None:
-        return Conflict(f"These hours are already booked: {c.when}{more}.")
-    return Conflict(f"This conflicts with pairing {c.pairing_id} ({c.status}, "
-                    f"{c.project_title}): {c.when}{more}.")
+        return Conflict(N_("These hours are already booked: %(when)s%(more)s."), when=c.when,
+                        more=more)
+    return Conflict(N_("This conflicts with pairing %(id)s (%(status)s, %(project)s): "
+                       "%(when)s%(more)s."), id=c.pairing_id,
+                    status=Text(c.status, STATUS_NAMES.get(c.status, c.status)),
+                    project=c.project_title, when=c.when, more=more)
 
 
 # -- pages ---------------------------------------------------------------------------------------
@@ -216,18 +233,18 @@ def own_project(actor, project_id: int) -> Project:
     require_role(actor, "group")
     project = db.session.get(Project, project_id)
     if project is None:
-        raise NotFound(f"No project {project_id}.")
+        raise NotFound(N_("No project %(id)s."), id=project_id)
     if actor.role != "admin" and project.group_id != actor.id:
-        raise PermissionDenied("Only the project's group may ask for a space for it.")
+        raise PermissionDenied(N_("Only the project's group may ask for a space for it."))
     return project
 
 
 def listed_place(project: Project, space_id: int, *, lock: bool = False) -> Space:
     place = db.session.get(Space, space_id, with_for_update=lock, populate_existing=lock)
     if place is None or place.status != "listed":
-        raise NotFound(f"No listed place {space_id}.")
+        raise NotFound(N_("No listed place %(id)s."), id=space_id)
     if place.city_id != project.city_id:
-        raise ValidationError(FieldProblem("space", "this place is in another city"))
+        raise ValidationError(FieldProblem("space", N_("this place is in another city")))
     return place
 
 
@@ -250,11 +267,12 @@ def request_form(actor, project_id: int, space_id: int) -> RequestForm:
 
 
 def room_name(match: Match) -> str:
+    """The room a pairing books, as pages name it (a Text where spacematch names it)."""
     if match.division:
-        return f"Room {match.division} of {match.space.divisible_rooms or match.division}"
+        return division_name(match.division, match.space.divisible_rooms or match.division)
     if match.room is not None:
-        return match.room.name
-    return "Whole place"
+        return room_label(match.room.name)
+    return WHOLE_PLACE
 
 
 def view_of(match: Match) -> PairingView:
@@ -268,7 +286,8 @@ def view_of(match: Match) -> PairingView:
         owner_name=owner.organisation or owner.display_name,
         room_key=room_key(match.space_id, match.room_id, match.division),
         room_name=room_name(match), weekly_hours=dict(match.weekly_hours or {}),
-        hours_text=describe_hours(match.weekly_hours or {}),
+        hours_text=Text(describe_hours(match.weekly_hours or {}),
+                        describe_hours(match.weekly_hours or {}, lang="ko")),
         starts_on=match.starts_on, ends_on=match.ends_on, score=float(match.score),
         breakdown=dict(match.breakdown or {}), updated_at=match.updated_at)
 
@@ -277,10 +296,11 @@ def _visible(actor, match_id: int) -> tuple[Match, set[str]]:
     require_role(actor, "group", "owner", "official")
     match = db.session.get(Match, match_id)
     if match is None:
-        raise NotFound(f"No pairing {match_id}.")
+        raise NotFound(N_("No pairing %(id)s."), id=match_id)
     parties = parties_of(actor, match)
     if not parties:
-        raise PermissionDenied("Only the group, the place's owner and officials see a pairing.")
+        raise PermissionDenied(N_("Only the group, the place's owner and officials see a "
+                                  "pairing."))
     return match, parties
 
 
@@ -289,7 +309,7 @@ def pairing_page(actor, match_id: int) -> PairingPage:
     match, parties = _visible(actor, match_id)
     names = dict(db.session.execute(select(User.id, User.display_name).where(
         User.id.in_({e.actor_id for e in match.events if e.actor_id}))).all())
-    timeline = [Step(e.at, names.get(e.actor_id, "system"), e.from_status, e.to_status,
+    timeline = [Step(e.at, names.get(e.actor_id, SYSTEM), e.from_status, e.to_status,
                      e.reason) for e in match.events]
     found = [] if match.status in workflow.ENDED else clashes(
         booking_of(match), match.space_id, named=bool(parties & {"owner", "official"}))

@@ -25,13 +25,21 @@ import numpy as np
 from sqlalchemy import and_, or_, select
 
 from ..db.models import Match, MatchEvent, Project, Space
-from ..domain import workflow
+from ..domain import vocabulary, workflow
 from ..domain.conflicts import Booking
-from ..domain.errors import Conflict, FieldProblem, NotFound, SpacematchError, ValidationError
+from ..domain.errors import (
+    N_,
+    Conflict,
+    FieldProblem,
+    NotFound,
+    SpacematchError,
+    ValidationError,
+)
 from ..domain.explain import explain, why_not
 from ..domain.rooms import index_of_division
 from ..domain.schedule import describe_hours, describe_slots, parse_weekly_hours, to_slot_mask
 from ..domain.scoring import failed_constraints
+from ..domain.vocabulary import Text
 from ..extensions import db
 from . import versioning
 from .audit import record
@@ -52,8 +60,11 @@ from .pairing_views import (
 )
 from .users import require_role
 
+PROJECT_STATUS_KO, SPACE_STATUS_KO = vocabulary.PROJECT_STATUS_KO, vocabulary.SPACE_STATUS_KO
+
 CHANGES_HOLDINGS = ("approve", "cancel", "complete")
 YEARS_AHEAD = 20  # a last day further off is a typing slip, not a plan
+NO_SUCH_PROJECT = Text("no such project", "해당 프로젝트 없음")
 
 
 @dataclass(frozen=True)
@@ -85,13 +96,15 @@ def _date(value, field: str) -> date | None:
         value = value.date()
     elif not isinstance(value, date):
         if not isinstance(value, str):
-            raise ValidationError(FieldProblem(field, "must be a date (YYYY-MM-DD)"))
+            raise ValidationError(FieldProblem(field, N_("must be a date (YYYY-MM-DD)")))
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError(FieldProblem(field, "must be a date (YYYY-MM-DD)")) from None
+            raise ValidationError(FieldProblem(field, N_("must be a date (YYYY-MM-DD)"))) \
+                from None
     if value.year > date.today().year + YEARS_AHEAD:
-        raise ValidationError(FieldProblem(field, f"must be within {YEARS_AHEAD} years"))
+        raise ValidationError(FieldProblem.of(field, N_("must be within %(years)s years"),
+                                              years=YEARS_AHEAD))
     return value
 
 
@@ -99,22 +112,28 @@ def _hours_problem(room: OfferedRoom, hours: dict) -> FieldProblem | None:
     outside = to_slot_mask(hours, outward=True) & ~to_slot_mask(room.hours, outward=False)
     if not np.any(outside):
         return None
-    return FieldProblem("weekly_hours", f"{room.name} is not open {describe_slots(outside)} "
-                                        f"(open: {describe_hours(room.hours, outward=False)})")
+    return FieldProblem.of(
+        "weekly_hours", N_("%(room)s is not open %(hours)s (open: %(open)s)"), room=room.name,
+        hours=Text(describe_slots(outside), describe_slots(outside, "ko")),
+        open=Text(describe_hours(room.hours, outward=False),
+                  describe_hours(room.hours, outward=False, lang="ko")))
 
 
 def _dates_problems(place: Space, starts: date | None, ends: date | None) -> list[FieldProblem]:
     problems = []
     if ends is not None and ends < date.today():
-        problems.append(FieldProblem("ends_on", "has passed"))
+        problems.append(FieldProblem("ends_on", N_("has passed")))
     if starts and ends and ends < starts:
-        problems.append(FieldProblem("ends_on", f"is before the start ({starts.isoformat()})"))
+        problems.append(FieldProblem.of("ends_on", N_("is before the start (%(start)s)"),
+                                        start=starts.isoformat()))
     if place.available_from and (starts is None or starts < place.available_from):
-        problems.append(FieldProblem(
-            "starts_on", f"the place is available from {place.available_from.isoformat()}"))
+        problems.append(FieldProblem.of(
+            "starts_on", N_("the place is available from %(date)s"),
+            date=place.available_from.isoformat()))
     if place.available_to and (ends is None or ends > place.available_to):
-        problems.append(FieldProblem(
-            "ends_on", f"the place is available until {place.available_to.isoformat()}"))
+        problems.append(FieldProblem.of(
+            "ends_on", N_("the place is available until %(date)s"),
+            date=place.available_to.isoformat()))
     return problems
 
 
@@ -134,10 +153,10 @@ def check_request(place: Space, rooms: list[OfferedRoom], data: dict) -> Booked:
     if room is None and len(rooms) == 1 and raw_room in (None, ""):
         room = rooms[0]
     if room is None:
-        problems.append(FieldProblem("room", "choose one of the place's rooms"))
+        problems.append(FieldProblem("room", N_("choose one of the place's rooms")))
     hours = take(lambda: parse_weekly_hours(data.get("weekly_hours") or {}, "weekly_hours"))
     if hours is not None and not hours:
-        problems.append(FieldProblem("weekly_hours", "give at least one day's hours"))
+        problems.append(FieldProblem("weekly_hours", N_("give at least one day's hours")))
     elif hours and room is not None and (problem := _hours_problem(room, hours)):
         problems.append(problem)
     starts = take(lambda: _date(data.get("starts_on"), "starts_on"))
@@ -188,9 +207,10 @@ def _store(actor, project: Project, place_id: int, data: dict, origin: str,
     place = listed_place(project, place_id, lock=True)
     db.session.refresh(project)
     if project.status not in (("open",) if origin == "proposal" else ("open", "matched")):
-        raise ValidationError(FieldProblem("project", f"the project is {project.status}"
-                                           + (": publish it first" if project.status == "draft"
-                                              else "")))
+        status = Text(project.status, PROJECT_STATUS_KO.get(project.status, project.status))
+        raise ValidationError(FieldProblem.of(
+            "project", N_("the project is %(status)s: publish it first")
+            if project.status == "draft" else N_("the project is %(status)s"), status=status))
     booked = check_request(place, offered_rooms(place), data)
     columns = _columns(booked.room.key, booked.room)
     score, breakdown = scored
@@ -198,7 +218,9 @@ def _store(actor, project: Project, place_id: int, data: dict, origin: str,
     found = clashes(Booking(0, key, booked.hours, booked.starts_on, booked.ends_on),
                     place.id, named=named)
     if found:
-        raise ValidationError(FieldProblem("weekly_hours", conflict_error(found).message))
+        error = conflict_error(found)
+        raise ValidationError(FieldProblem.of("weekly_hours", error.template,
+                                              **(error.params or {})))
     same = db.session.scalar(select(Match.id).where(
         Match.project_id == project.id, Match.space_id == place.id,
         Match.room_id.is_(None) if columns["room_id"] is None else
@@ -207,8 +229,9 @@ def _store(actor, project: Project, place_id: int, data: dict, origin: str,
         Match.division == columns["division"],
         or_(Match.status.in_(workflow.UNDECIDED), and_(*live()))))
     if same is not None:
-        raise ValidationError(FieldProblem(
-            "room", f"this project has a pairing of this room already (pairing {same})"))
+        raise ValidationError(FieldProblem.of(
+            "room", N_("this project has a pairing of this room already (pairing %(id)s)"),
+            id=same))
     state = workflow.start(origin)
     match = Match(space_id=place.id, project_id=project.id, score=score,
                   breakdown={"room": booked.room.name, **breakdown}, **columns,
@@ -238,7 +261,10 @@ class ProposalOutcome:
     project_id: int
     space_id: int
     pairing_id: int | None  # None: not sent
-    problem: str | None
+    problem: str | None  # in English
+    # why it was not sent, for a page to say in its own language (web.i18n.error_text, and
+    # problem_text for each of a ValidationError's problems)
+    error: SpacematchError | None = None
 
 
 def may_propose(actor) -> None:
@@ -258,7 +284,7 @@ def propose(actor, proposals: list[dict]) -> list[ProposalOutcome]:
             isinstance(i, int) and not isinstance(i, bool) for i in ids) else None
         if project is None:
             out.append(ProposalOutcome(p.get("project_id"), p.get("space_id"), None,
-                                       "no such project"))
+                                       NO_SUCH_PROJECT, NotFound(N_("no such project"))))
             continue
         data = {"room": p.get("room"), "weekly_hours": project.weekly_hours,
                 "starts_on": project.starts_on, "ends_on": project.ends_on,
@@ -271,7 +297,7 @@ def propose(actor, proposals: list[dict]) -> list[ProposalOutcome]:
         except SpacematchError as exc:
             problems = getattr(exc, "problems", None)
             out.append(ProposalOutcome(project.id, p.get("space_id"), None, "; ".join(
-                f.describe() for f in problems) if problems else exc.message))
+                f.describe() for f in problems) if problems else exc.message, exc))
         else:
             out.append(ProposalOutcome(project.id, match.space_id, match.id, None))
     return out
@@ -287,7 +313,7 @@ def act(actor, match_id: int, action: str, message: str | None = None) -> Pairin
     with versioning.locked_write() as version:
         match = db.session.get(Match, match_id, populate_existing=True)
         if match is None:
-            raise NotFound(f"No pairing {match_id}.")
+            raise NotFound(N_("No pairing %(id)s."), id=match_id)
         parties = parties_of(actor, match)
         workflow.check_party(action, parties)
         cleaned = workflow.clean_message(message)
@@ -311,23 +337,49 @@ def _still_bookable(match: Match) -> None:
     place = db.session.get(Space, match.space_id, with_for_update=True,
                            populate_existing=True)
     if place.status != "listed":
-        raise Conflict(f"This pairing cannot be approved: the place is {place.status}.")
+        raise Conflict(N_("This pairing cannot be approved: the place is %(status)s."),
+                       status=Text(place.status, SPACE_STATUS_KO.get(place.status,
+                                                                     place.status)))
     booking = booking_of(match)
     rooms = offered_rooms(place)
     # a booking of the whole place is checked against the whole-space room, while offered
     room = next((r for r in rooms if (r.whole if booking.room is None
                                       else r.key == booking.room)), None)
     if room is None and booking.room is not None:
-        raise Conflict("This pairing cannot be approved: its room is no longer offered.")
+        raise Conflict(N_("This pairing cannot be approved: its room is no longer offered."))
     if room is not None and (problem := _hours_problem(room, booking.hours)) is not None:
-        raise Conflict(f"This pairing cannot be approved: {problem.problem}.")
+        raise Conflict(N_("This pairing cannot be approved: %(room)s is not open %(hours)s "
+                          "(open: %(open)s)."), **problem.params)
     dates = _dates_problems(place, match.starts_on, match.ends_on)
     if dates:
-        raise Conflict(f"This pairing cannot be approved: {dates[0].field.replace('_', ' ')} "
-                       f"— {dates[0].problem}.")
+        raise _dates_refusal(dates[0])
     found = clashes(booking, match.space_id, lock=True)
     if found:
         raise conflict_error(found)
+
+
+# a dates problem (``_dates_problems``) as the reason an approval is refused, whole
+_NOT_APPROVED = {
+    N_("has passed"): N_("This pairing cannot be approved: ends on — has passed."),
+    N_("is before the start (%(start)s)"):
+        N_("This pairing cannot be approved: ends on — is before the start (%(start)s)."),
+    N_("the place is available from %(date)s"):
+        N_("This pairing cannot be approved: starts on — the place is available from "
+           "%(date)s."),
+    N_("the place is available until %(date)s"):
+        N_("This pairing cannot be approved: ends on — the place is available until "
+           "%(date)s."),
+}
+
+
+def _dates_refusal(problem: FieldProblem) -> Conflict:
+    """``This pairing cannot be approved: ends on — has passed.``"""
+    field = problem.field.replace("_", " ")
+    template = _NOT_APPROVED.get(problem.template or problem.problem)
+    if template is None or f"cannot be approved: {field} —" not in template:
+        return Conflict(N_("This pairing cannot be approved: %(field)s — %(problem)s."),
+                        field=field, problem=problem.problem)
+    return Conflict(template, **(problem.params or {}))
 
 
 def _project_status(match: Match) -> None:

@@ -15,6 +15,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from werkzeug.security import check_password_hash
 
+from ..domain.errors import N_
+
 MIN_LENGTH = 10
 MAX_LENGTH = 1024  # long passphrases are welcome; a megabyte "password" is not
 _WERKZEUG = ("scrypt:", "pbkdf2:")
@@ -68,7 +70,15 @@ def verify(stored: str | None, password: str) -> tuple[bool, str | None]:
 
 
 def password_problem(password: str | None, *, email: str = "", name: str = "") -> str | None:
-    """Why ``password`` may not be used, or ``None``.
+    """Why ``password`` may not be used (in English), or ``None``; ``password_rule`` gives
+    the message's text and values, for pages that say it in their own language."""
+    found = password_rule(password, email=email, name=name)
+    return None if found is None else found[0] % found[1] if found[1] else found[0]
+
+
+def password_rule(password: str | None, *, email: str = "",
+                  name: str = "") -> tuple[str, dict] | None:
+    """The rule ``password`` breaks, as a message and its values, or ``None``.
 
     The rules of NIST SP 800-63B: a minimum length, no common passwords, nothing taken from
     the account itself; no rules about mixing kinds of characters.
@@ -82,18 +92,18 @@ def password_problem(password: str | None, *, email: str = "", name: str = "") -
     """
     password = password or ""
     if CONTROL_CHARACTERS.search(password):  # nobody types them; a form or a paste gone wrong
-        return "must not contain control characters"
+        return N_("must not contain control characters"), {}
     if len(password) < MIN_LENGTH:
-        return f"must have at least {MIN_LENGTH} characters"
+        return N_("must have at least %(limit)s characters"), {"limit": MIN_LENGTH}
     if len(password) > MAX_LENGTH:
-        return f"must have at most {MAX_LENGTH} characters"
+        return N_("must have at most %(limit)s characters"), {"limit": MAX_LENGTH}
     folded = password.casefold()
     if folded in _COMMON:
-        return "is one of the most used passwords; choose another"
+        return N_("is one of the most used passwords; choose another"), {}
     if len(set(folded)) < 4:
-        return "uses too few different characters"
+        return N_("uses too few different characters"), {}
     email = (email or "").strip().casefold()
     own = {email, email.partition("@")[0], (name or "").strip().casefold()} - {""}
     if folded in own:
-        return "must not be your e-mail address or name"
+        return N_("must not be your e-mail address or name"), {}
     return None

@@ -15,13 +15,15 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..domain.hosting import PlaceFit, RoomHosting, could_host_place
-from ..domain.rooms import divide_place, division_key, effective_room, rooms_on_offer
+from ..domain.rooms import divide_place, division_key, effective_room, room_label, rooms_on_offer
 from ..domain.schedule import SLOT_WORDS, describe_hours, describe_slots, to_slot_mask
+from ..domain.vocabulary import Text
 from .bookings import place_bookings
 from .catalogue import space_detail
 from .rooms import RoomView, list_rooms
 
-NO_HOURS_TAKEN = "no hours taken yet"
+NO_HOURS_TAKEN = Text("no hours taken yet", "아직 예약된 시간 없음")
+BOOKED_AT_NO_HOURS = Text("booked, at hours not named", "예약됨, 시간 미지정")
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class RoomRow:
     """A room of the place as its page shows it, or all of a divisible place's divisions.
 
     ``own_*`` are the facts the room has of its own where they differ from the place's
-    (``None``: as the place).
+    (``None``: as the place). The name and the hours texts are Texts (English and Korean).
     """
 
     id: int | None  # None for the divisions, which are not rooms of their own
@@ -81,7 +83,8 @@ def place_page(place_id: int) -> PlacePage:
         first = len(listed)
         m2 = divisions[0]["floor_area_m2"]
         rows.append(RoomRow(
-            id=None, name=f"{len(divisions)} rooms of about {m2:g} m²", count=len(divisions),
+            id=None, name=Text(f"{len(divisions)} rooms of about {m2:g} m²",
+                               f"약 {m2:g} m² 방 {len(divisions)}개"), count=len(divisions),
             floor_area_m2=m2, capacity=divisions[0]["capacity"],
             floor_level=divisions[0]["floor_level"], own_accessibility=None, own_amenities=None,
             own_allowed_uses=None, own_hours=None, own_cost=None,
@@ -90,11 +93,12 @@ def place_page(place_id: int) -> PlacePage:
 
     def entry(p: PlaceFit) -> dict:
         if p.room_index < len(listed):
-            room, room_id = p.room, listed[p.room_index].id
+            room, room_id = room_label(p.room), listed[p.room_index].id
         elif divisions:  # "Room 3 of 12" is no room one could ask for by name
-            room, room_id = f"a room of about {divisions[0]['floor_area_m2']:g} m²", None
+            m2 = divisions[0]["floor_area_m2"]
+            room, room_id = Text(f"a room of about {m2:g} m²", f"약 {m2:g} m² 방 하나"), None
         else:  # no room on offer: the place judged whole
-            room, room_id = p.room, None
+            room, room_id = room_label(p.room), None
         return {**asdict(p.fit), "room": room, "room_id": room_id, "rooms": p.rooms}
 
     together = hosting.together
@@ -125,24 +129,31 @@ def _divisions_taken(place_id: int, divisions: list[dict], booked: dict, hours: 
     count = sum(n for _, n in taken)
     if not count:
         return {"bookings": 0, "taken_hours": NO_HOURS_TAKEN, "free_hours": _free(hours, None)}
-    parts = [f"{d['name']}: {_taken_text(m, n)}" for d, (m, n) in zip(divisions, taken,
-                                                                        strict=True) if n]
+    parts = []
+    for d, (m, n) in zip(divisions, taken, strict=True):
+        if n:
+            name, text = room_label(d["name"]), _taken_text(m, n)
+            parts.append(Text(f"{name}: {text}", f"{getattr(name, 'ko', name)}: {text.ko}"))
     busy = [m if m is not None else np.zeros(SLOT_WORDS, dtype=np.uint64) for m, _ in taken]
-    return {"bookings": count, "taken_hours": "; ".join(parts),
+    return {"bookings": count, "taken_hours": Text.joined("; ", parts),
             "free_hours": _free(hours, np.bitwise_and.reduce(busy))}
 
 
-def _free(hours: dict, taken: np.ndarray | None) -> str:
+def _slots_text(mask: np.ndarray) -> Text:
+    return Text(describe_slots(mask), describe_slots(mask, "ko"))
+
+
+def _free(hours: dict, taken: np.ndarray | None) -> Text:
     open_ = to_slot_mask(hours or {}, outward=False)
-    return describe_slots(open_ if taken is None else open_ & ~taken)
+    return _slots_text(open_ if taken is None else open_ & ~taken)
 
 
-def _taken_text(taken: np.ndarray | None, bookings: int) -> str:
+def _taken_text(taken: np.ndarray | None, bookings: int) -> Text:
     if not bookings:
         return NO_HOURS_TAKEN
     if not taken.any():
-        return "booked, at hours not named"
-    return describe_slots(taken)
+        return BOOKED_AT_NO_HOURS
+    return _slots_text(taken)
 
 
 def _room_row(place: dict, view: RoomView, room: dict, hosting: RoomHosting,
@@ -153,13 +164,14 @@ def _room_row(place: dict, view: RoomView, room: dict, hosting: RoomHosting,
 
     own_hours = None
     if view.weekly_hours is not None and view.weekly_hours != (place["weekly_hours"] or {}):
-        own_hours = describe_hours(view.weekly_hours, outward=False)
+        own_hours = Text(describe_hours(view.weekly_hours, outward=False),
+                         describe_hours(view.weekly_hours, outward=False, lang="ko"))
     cost = (room["cost_kind"], float(room["cost_amount"] or 0), room["currency"])
     place_cost = (place["cost_kind"], float(place["cost_amount"] or 0), place["currency"])
     own_cost = (dict(zip(("kind", "amount", "currency"), cost, strict=True))
                 if view.cost_kind is not None and cost != place_cost else None)
     return RoomRow(
-        id=view.id, name=view.name, count=1, floor_area_m2=view.floor_area_m2,
+        id=view.id, name=room_label(view.name), count=1, floor_area_m2=view.floor_area_m2,
         capacity=view.capacity, floor_level=view.floor_level,
         own_accessibility=own("accessibility"), own_amenities=own("amenities"),
         own_allowed_uses=own("allowed_uses"), own_hours=own_hours, own_cost=own_cost,

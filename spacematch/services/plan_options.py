@@ -10,7 +10,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..domain.errors import FieldProblem, ValidationError
+from ..domain.errors import N_, FieldProblem, ValidationError
+from ..domain.vocabulary import Text
 
 MAX_ID = 2**31 - 1  # the largest id either database stores
 PRIORITY = (1.0, 5.0)  # below 1 would hold vulnerable groups back instead of forward
@@ -41,11 +42,14 @@ def parse_plan_options(args: Mapping[str, str]) -> PlanOptions:
     problems: list[FieldProblem] = []
     values = {}
     for key, name, default, (lo, hi), integer, meaning in (
-        ("district_id", "district", None, (1, MAX_ID), True, "the id of a district"),
-        ("k", "k", 20, K, True, "candidate spaces per project"),
+        ("district_id", "district", None, (1, MAX_ID), True,
+         Text("the id of a district", "구의 ID")),
+        ("k", "k", 20, K, True, Text("candidate spaces per project", "프로젝트당 후보 공간 수")),
         ("vulnerable_priority", "priority", None, PRIORITY, False,
-         "how much more a project serving vulnerable people counts"),
-        ("min_share", "min_share", None, SHARE, False, "a share of each district's projects"),
+         Text("how much more a project serving vulnerable people counts",
+              "취약 계층을 위한 프로젝트에 주는 가중치")),
+        ("min_share", "min_share", None, SHARE, False,
+         Text("a share of each district's projects", "각 구 프로젝트 중 매칭할 비율")),
     ):
         try:
             values[key] = parse_number(args, name, default, lo, hi, integer=integer,
@@ -72,12 +76,19 @@ def parse_number(args: Mapping[str, str], name: str, default, lo: float, hi: flo
     try:
         value = float(raw)
     except ValueError:
-        raise ValidationError(FieldProblem(name, f"{raw!r} is not a number")) from None
+        raise ValidationError(FieldProblem.of(name, N_("%(value)s is not a number"),
+                                              value=repr(raw))) from None
     if not math.isfinite(value):  # float() accepts "nan" and "inf"; no parameter does
-        raise ValidationError(FieldProblem(name, f"{raw!r} is not a number"))
+        raise ValidationError(FieldProblem.of(name, N_("%(value)s is not a number"),
+                                              value=repr(raw)))
     if integer and not value.is_integer():
-        raise ValidationError(FieldProblem(name, f"{raw!r} is not a whole number"))
+        raise ValidationError(FieldProblem.of(name, N_("%(value)s is not a whole number"),
+                                              value=repr(raw)))
     if not lo <= value <= hi:
-        why = f" ({meaning})" if meaning else ""
-        raise ValidationError(FieldProblem(name, f"must be between {lo:g} and {hi:g}{why}"))
+        if meaning:
+            raise ValidationError(FieldProblem.of(
+                name, N_("must be between %(lo)s and %(hi)s (%(meaning)s)"), lo=f"{lo:g}",
+                hi=f"{hi:g}", meaning=meaning))
+        raise ValidationError(FieldProblem.of(name, N_("must be between %(lo)s and %(hi)s"),
+                                              lo=f"{lo:g}", hi=f"{hi:g}"))
     return int(value) if integer else value

@@ -15,9 +15,10 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
 from ..db.models import Area, City, Project
-from ..domain.errors import NotFound
+from ..domain.errors import N_, NotFound
 from ..domain.occupancy import PlaceUse, place_use
 from ..domain.pairing import Candidate, Plan, plan_pairings
+from ..domain.vocabulary import Text
 from ..extensions import db
 from .areas import find_area
 from .catalogue import CityInfo
@@ -34,7 +35,11 @@ VULNERABLE = {"elders", "children", "people_with_disabilities", "migrants", "low
 
 @dataclass(frozen=True)
 class PlanView:
-    """A plan ready to show: every pairing with its score, district and explanation."""
+    """A plan ready to show: every pairing with its score, district and explanation.
+
+    District names, unpaired projects' reasons and the plan's warnings are Texts (English,
+    with the Korean): ``|l10n``.
+    """
 
     plan: Plan
     projects: dict[int, ProjectView]
@@ -61,8 +66,9 @@ def plan_city(city: AnyCity, district_id: int | None = None, k: int = 20,
     projects = {p.id: p for p in db.session.scalars(stmt.order_by(Project.id))}
     districts, parent_of = _district_tree(city)
     home = {pid: _district_of(p, city, districts, parent_of) for pid, p in projects.items()}
-    names = dict(db.session.execute(select(Area.id, func.coalesce(Area.name_en, Area.name))
-                                    .where(Area.id.in_([d for d in home.values() if d]))).all())
+    names = {i: Text(en, local or en) for i, en, local in db.session.execute(
+        select(Area.id, func.coalesce(Area.name_en, Area.name), Area.name)
+        .where(Area.id.in_([d for d in home.values() if d]))).all()}
     if district_id is not None:
         projects = {i: p for i, p in projects.items() if home[i] == district_id}
     cands, slots, reasons, priority, needs_of = [], {}, {}, {}, {}
@@ -141,7 +147,8 @@ def _require_district(city: AnyCity, district_id: int) -> None:
     found = db.session.scalar(select(Area.id).where(
         Area.id == district_id, Area.city_id == city.id, Area.level == level))
     if found is None:
-        raise NotFound(f"No district {district_id} in {city.name_en or city.name}.")
+        raise NotFound(N_("No district %(id)s in %(city)s."), id=district_id,
+                       city=Text(city.name_en or city.name, city.name or city.name_en))
 
 
 def _district_tree(city: AnyCity) -> tuple[set[int], dict[int, int | None]]:

@@ -9,8 +9,9 @@ from geoalchemy2.shape import from_shape, to_shape
 from sqlalchemy import func, select
 
 from ..db.models import Area, City, Match, Project, User
-from ..domain.errors import FieldProblem, NotFound, ValidationError
+from ..domain.errors import N_, FieldProblem, NotFound, ValidationError
 from ..domain.listing import clean_project
+from ..domain.vocabulary import Text
 from ..domain.workflow import HOLDING, UNDECIDED
 from ..extensions import db
 from .audit import record
@@ -37,7 +38,7 @@ class ProjectView:
     beneficiaries: list[str]
     max_distance_m: float | None
     point: tuple[float, float] | None  # (lat, lon) of the preferred location
-    areas: list[str]  # the preferred areas, by name
+    areas: list[str]  # the preferred areas, by name (Texts: English, and the local name)
     group_id: int | None = None  # the group that describes it
     status: str = "open"  # vocabulary.PROJECT_STATUSES
 
@@ -49,7 +50,7 @@ def project_views(projects: list[Project]) -> list[ProjectView]:
     if ids:
         for i, local, en in db.session.execute(
                 select(Area.id, Area.name, Area.name_en).where(Area.id.in_(ids))):
-            names[i] = local if not en or en == local else f"{en} · {local}"
+            names[i] = Text(en or local, local or en)
     slugs = dict(db.session.execute(select(City.id, City.slug)).all())
     out = []
     for p in projects:
@@ -70,7 +71,7 @@ def require_visible(actor, project: ProjectView) -> ProjectView:
     """A draft is its group's (and admins') alone: to anyone else it is not found."""
     if project.status == "draft" and not (
             actor is not None and (actor.role == "admin" or actor.id == project.group_id)):
-        raise NotFound(f"No project {project.id}.")
+        raise NotFound(N_("No project %(id)s."), id=project.id)
     return project
 
 
@@ -103,14 +104,17 @@ def project_values(actor: User | None, project_id: int) -> dict:
     return values
 
 
-def areas_to_choose(city_slug: str) -> list[dict]:
-    """Every area of the city by name, each district followed by its neighbourhoods."""
+def areas_to_choose(city_slug: str, lang: str = "en") -> list[dict]:
+    """Every area of the city by name, each district followed by its neighbourhoods, in the
+    order of their names as read in ``lang`` (local names for "ko")."""
     city = db.session.scalar(select(City).where(City.slug == city_slug))
     if city is None:
-        raise ValidationError(FieldProblem("city", f"no city {city_slug!r} is loaded"))
+        raise ValidationError(FieldProblem.of("city", N_("no city %(slug)s is loaded"),
+                                              slug=repr(city_slug)))
     rows = db.session.execute(select(Area.id, Area.parent_id, Area.level, Area.name,
                                      Area.name_en).where(Area.city_id == city.id)
-                              .order_by(func.coalesce(Area.name_en, Area.name), Area.id)).all()
+                              .order_by(Area.name if lang == "ko" else
+                                        func.coalesce(Area.name_en, Area.name), Area.id)).all()
     children: dict[int | None, list] = {}
     for row in rows:
         children.setdefault(row.parent_id, []).append(row)
@@ -119,7 +123,7 @@ def areas_to_choose(city_slug: str) -> list[dict]:
 
     def walk(parent, depth):
         for r in children.get(parent, []):
-            label = r.name if not r.name_en or r.name_en == r.name else f"{r.name_en} · {r.name}"
+            label = Text(r.name_en or r.name, r.name or r.name_en)  # |l10n, pick()
             out.append({"id": r.id, "label": label, "depth": depth, "level": r.level})
             walk(r.id, depth + 1)
 
@@ -133,7 +137,8 @@ def create_project(actor: User | None, city_slug: str, data: dict) -> Project:
     require_role(actor, "group")
     city = db.session.scalar(select(City).where(City.slug == city_slug))
     if city is None:
-        raise ValidationError(FieldProblem("city", f"no city {city_slug!r} is loaded"))
+        raise ValidationError(FieldProblem.of("city", N_("no city %(slug)s is loaded"),
+                                              slug=repr(city_slug)))
     cleaned = clean_project(data, default_currency=city.currency)
     project = Project(group_id=actor.id, city_id=city.id)
     _apply(project, city, cleaned, data)
@@ -160,7 +165,7 @@ def update_project(actor: User | None, project_id: int, changes: dict) -> Projec
                                    Match.status.in_(UNDECIDED + HOLDING)).limit(1)):
         # the place's owner and officials follow its pairings: it cannot go out of sight
         problems.append(FieldProblem(
-            "status", "has pairings under way: withdraw or cancel them first"))
+            "status", N_("has pairings under way: withdraw or cancel them first")))
     try:
         cleaned = clean_project(merged, default_currency=project.city.currency)
     except ValidationError as exc:
@@ -184,13 +189,14 @@ def _apply(project: Project, city: City, cleaned: dict, raw: dict) -> None:
             ids = None
         if ids is None or any(not 0 < i < 2**31 for i in ids):
             raise ValidationError(FieldProblem("preferred_area_ids",
-                                               "must be a list of area ids"))
+                                               N_("must be a list of area ids")))
         known = set(db.session.scalars(select(Area.id).where(Area.city_id == city.id,
                                                             Area.id.in_(ids))))
         unknown = [i for i in ids if i not in known]
         if unknown:
-            raise ValidationError(FieldProblem(
-                "preferred_area_ids", f"no area {unknown[0]} in {city.name_en or city.name}"))
+            raise ValidationError(FieldProblem.of(
+                "preferred_area_ids", N_("no area %(id)s in %(city)s"), id=unknown[0],
+                city=Text(city.name_en or city.name, city.name or city.name_en)))
         project.preferred_area_ids = ids
     lon, lat = cleaned.pop("lon", None), cleaned.pop("lat", None)
     for key, value in cleaned.items():

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 
 from ..db.base import utcnow
 from ..db.models import Room, Space, User
-from ..domain.errors import FieldProblem, NotFound, ValidationError
+from ..domain.errors import N_, FieldProblem, NotFound, ValidationError
 from ..domain.listing import clean_room
 from ..domain.rooms import (
     INHERITED,
@@ -29,6 +29,7 @@ from ..domain.rooms import (
     default_room,
     is_divisible,
     offers_nothing,
+    room_label,
     room_misfits,
 )
 from ..extensions import db
@@ -43,7 +44,8 @@ _SIZE = ("floor_area_m2", "capacity", "floor_level")
 
 @dataclass(frozen=True)
 class RoomView:
-    """A room as pages and the API show it; a ``None`` fact is its place's."""
+    """A room as pages and the API show it; a ``None`` fact is its place's. The name of the
+    automatic whole-space room is a Text (English, and Korean)."""
 
     id: int
     place_id: int
@@ -67,7 +69,7 @@ def room_view(room: Room) -> RoomView:
         return None if value is None else type(value)(value)
 
     return RoomView(
-        id=room.id, place_id=room.space_id, name=room.name, position=room.position,
+        id=room.id, place_id=room.space_id, name=room_label(room.name), position=room.position,
         floor_area_m2=room.floor_area_m2, capacity=room.capacity, floor_level=room.floor_level,
         accessibility=copy(room.accessibility), amenities=copy(room.amenities),
         allowed_uses=copy(room.allowed_uses), weekly_hours=copy(room.weekly_hours),
@@ -81,12 +83,12 @@ def list_rooms(place_id: int, actor: User | None = None) -> list[RoomView]:
     listed ones for everyone else, and none of a draft."""
     place = db.session.get(Space, place_id)
     if place is None:
-        raise NotFound(f"No place {place_id}.")
+        raise NotFound(N_("No place %(id)s."), id=place_id)
     sees_all = actor is not None and actor.is_active and (
         actor.role in ("admin", "official")
         or (actor.role == "owner" and place.owner_id == actor.id))
     if not sees_all and place.status == "draft":
-        raise NotFound(f"No listed place {place_id}.")
+        raise NotFound(N_("No listed place %(id)s."), id=place_id)
     stmt = select(Room).where(Room.space_id == place_id)
     if not sees_all:
         stmt = stmt.where(Room.status == "listed")
@@ -123,7 +125,7 @@ def room_to_edit(actor: User | None, room_id: int) -> tuple[RoomView, ManagedPla
     require_role(actor, "owner")
     room = db.session.get(Room, room_id)
     if room is None:
-        raise NotFound(f"No room {room_id}.")
+        raise NotFound(N_("No room %(id)s."), id=room_id)
     place = rooms_to_manage(actor, room.space_id)
     return next(r for r in place.rooms if r.id == room_id), place
 
@@ -138,7 +140,8 @@ def add_room(actor: User | None, place_id: int, data: dict) -> RoomView:
         count, last = db.session.execute(select(func.count(Room.id), func.max(Room.position))
                                          .where(Room.space_id == place.id)).one()
         if count >= MAX_ROOMS:
-            raise ValidationError(FieldProblem("rooms", f"a place has at most {MAX_ROOMS} rooms"))
+            raise ValidationError(FieldProblem.of(
+                "rooms", N_("a place has at most %(max)s rooms"), max=MAX_ROOMS))
         if cleaned["position"] is None:
             cleaned["position"] = 0 if last is None else min(last + 1, MAX_POSITION)
         room = Room(space_id=place.id, **cleaned)
@@ -260,8 +263,8 @@ def plan_place_edit(place: Space, edited: dict) -> list[Step]:
     else:
         misfits = {p.field: p for r in rooms for p in room_misfits(edited, _sizes(r))}
         if misfits:
-            raise ValidationError([FieldProblem(f, "one of the place's rooms is bigger: "
-                                                   "shrink or remove it first")
+            raise ValidationError([FieldProblem(f, N_("one of the place's rooms is bigger: "
+                                                      "shrink or remove it first"))
                                    for f in misfits])
     divisible = is_divisible(edited)
     if not rooms and not divisible:
@@ -270,7 +273,7 @@ def plan_place_edit(place: Space, edited: dict) -> list[Step]:
         if len(rooms) > 1:
             field = "status" if place.status != "listed" else "divisible_rooms"
             raise ValidationError(FieldProblem(
-                field, "none of the place's rooms is listed: resume one of them first"))
+                field, N_("none of the place's rooms is listed: resume one of them first")))
         steps.append(("resume", rooms[0], {"status": "listed"}))
     return steps
 
@@ -296,7 +299,7 @@ def _own_room(actor: User | None, room_id: int) -> tuple[Room, Space]:
     require_role(actor, "owner")
     room = db.session.get(Room, room_id, populate_existing=True)
     if room is None:
-        raise NotFound(f"No room {room_id}.")
+        raise NotFound(N_("No room %(id)s."), id=room_id)
     place = require_record_owner(actor, "owner", Space, room.space_id, "owner_id", "place")
     db.session.refresh(place)
     return room, place
@@ -325,8 +328,8 @@ def _keep_on_offer(place: Space, room: Room, status: str) -> None:
              "divisible_rooms": place.divisible_rooms}
     if offers_nothing(place.status, is_divisible(facts), [*others, status]):
         raise ValidationError(FieldProblem(
-            "status", "is the last listed room of a listed place: pause the place instead, "
-                      "or list another room first"))
+            "status", N_("is the last listed room of a listed place: pause the place instead, "
+                         "or list another room first")))
 
 
 def _change(actor: User, room: Room, place: Space, values: dict, action: str,

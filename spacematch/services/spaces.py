@@ -16,10 +16,12 @@ from ..db.models import Room, Space, User
 from ..domain.hosting import could_host_place
 from ..domain.listing import clean_place, clean_space
 from ..domain.rooms import divide_place, effective_room
+from ..domain.vocabulary import Text
 from ..extensions import db
 from . import rooms, versioning
 from .areas import locate_area
 from .audit import record
+from .catalogue import local_name
 from .users import require_record_owner, require_role
 
 AUDITED = ("title", "status", "floor_area_m2", "capacity", "cost_kind", "cost_amount", "area_id",
@@ -35,8 +37,8 @@ def may_list(actor: User | None) -> None:
 class Preview:
     """What a space would be, before it is stored: where, and what it could host."""
 
-    area: str  # the neighbourhood and district it falls in
-    together: str  # the sentence: what its rooms could host at once, or one at a time
+    area: str  # the neighbourhood and district it falls in (a Text: English, local names)
+    together: str  # the sentence: what its rooms could host at once, or one at a time (a Text)
     could_host: list[dict]  # each activity it fits, best first (domain.hosting.HostingFit)
     could_not_host: list[dict]
 
@@ -47,11 +49,11 @@ def preview_place(actor: User | None, data: dict) -> Preview:
     require_role(actor, "owner")
     cleaned, room_rows = clean_place(data)
     area = locate_area(cleaned["lon"], cleaned["lat"])
-    names = [a.name_en or a.name for a in (area, area.parent) if a is not None]
+    names = [local_name(a) for a in (area, area.parent) if a is not None]
     rooms_ = [effective_room(cleaned, r) for r in room_rows] + [
         effective_room(cleaned, d) for d in divide_place(cleaned)]
     hosting = could_host_place(cleaned, rooms_)
-    return Preview(", ".join(names), hosting.together.en,
+    return Preview(Text.joined(", ", names), Text(hosting.together.en, hosting.together.ko),
                    [asdict(p.fit) for p in hosting.place],
                    [asdict(p.fit) for p in hosting.misfits])
 

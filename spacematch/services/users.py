@@ -17,8 +17,15 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db.models import User
-from ..domain.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
-from ..domain.vocabulary import ROLES
+from ..domain.errors import (
+    N_,
+    Conflict,
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from ..domain.vocabulary import ROLES, Text
 from ..extensions import db
 from . import passwords
 from .audit import record
@@ -28,8 +35,21 @@ MIN_PASSWORD = passwords.MIN_LENGTH
 SELF_SERVICE_ROLES = ("group", "owner")
 # the column sizes of user_account: longer text would be a database error, not a field problem
 _LENGTHS = {"email": 254, "display_name": 120, "organisation": 200, "contact": 200}
-_TAKEN = "an account with this e-mail address already exists"
-_CONTROL = "must not contain control characters"
+_TAKEN = N_("an account with this e-mail address already exists")
+_CONTROL = N_("must not contain control characters")
+# roles and records in Korean, for the sentences that name them
+ROLE_NAMES = {"group": "지역 활동 단체", "owner": "소유자", "official": "담당 공무원",
+              "admin": "관리자"}
+RECORD_NAMES = {"project": "프로젝트", "place": "공간", "space": "공간", "room": "방",
+                "pairing": "매칭"}
+
+
+def _role(role: str) -> Text:
+    return Text(role, ROLE_NAMES.get(role, role))
+
+
+def _roles(roles, sep: str, ko_sep: str) -> Text:
+    return Text.joined(sep, (_role(r) for r in roles), ko_sep)
 
 
 class Actor(Protocol):
@@ -65,9 +85,10 @@ def _view(user: User) -> UserView:
 def require_role(actor: Actor | None, *roles: str) -> Actor:
     """Return ``actor`` if signed in with one of ``roles`` (admins may do anything)."""
     if actor is None or not actor.is_active:
-        raise PermissionDenied("Please sign in first.")
+        raise PermissionDenied(N_("Please sign in first."))
     if actor.role != "admin" and actor.role not in roles:
-        raise PermissionDenied(f"This needs the role {' or '.join(roles)}; you are {actor.role}.")
+        raise PermissionDenied(N_("This needs the role %(roles)s; you are %(role)s."),
+                               roles=_roles(roles, " or ", " 또는 "), role=_role(actor.role))
     return actor
 
 
@@ -76,10 +97,12 @@ def require_record_owner(actor: Actor | None, role: str, model, record_id: int,
     """The record ``record_id`` of ``model``, if ``actor`` (of ``role``) owns it or is an admin."""
     require_role(actor, role)
     obj = db.session.get(model, record_id)
+    what_text = Text(what, RECORD_NAMES.get(what, what))
     if obj is None:
-        raise NotFound(f"No {what} {record_id}.")
+        raise NotFound(N_("No %(what)s %(id)s."), what=what_text, id=record_id)
     if actor.role != "admin" and getattr(obj, owner_attr) != actor.id:
-        raise PermissionDenied(f"Only the {what}'s {role} may change it.")
+        raise PermissionDenied(N_("Only the %(what)s's %(role)s may change it."),
+                               what=what_text, role=_role(role))
     return obj
 
 
@@ -94,7 +117,7 @@ def create_user(*, email: str, password: str, role: str, display_name: str,
                     organisation=organisation, contact=contact, roles=ROLES)
     user = None if _email_taken(fields["email"]) else _insert(fields, password)
     if user is None:
-        raise Conflict(f"An account for {fields['email']} already exists.")
+        raise Conflict(N_("An account for %(email)s already exists."), email=fields["email"])
     record(actor, "create", user, after={"email": user.email, "role": user.role},
            label="command line" if system else None)
     db.session.commit()
@@ -189,17 +212,18 @@ def _password_change(actor, current_password, new_password) -> User:
     require_role(actor, *ROLES)
     user = db.session.get(User, actor.id)
     if user is None or not user.is_active:
-        raise PermissionDenied("Please sign in first.")
+        raise PermissionDenied(N_("Please sign in first."))
     problems = []
     ok, _ = passwords.verify(user.password_hash, current_password)
     if not ok:
         problems.append(FieldProblem("current_password", _CONTROL if _has_control(
-            current_password) else "is not your current password"))
-    weak = passwords.password_problem(new_password, email=user.email, name=user.display_name)
+            current_password) else N_("is not your current password")))
+    weak = passwords.password_rule(new_password, email=user.email, name=user.display_name)
     if weak:
-        problems.append(FieldProblem("new_password", weak))
+        problems.append(FieldProblem.of("new_password", weak[0], **weak[1]))
     elif ok and new_password == current_password:
-        problems.append(FieldProblem("new_password", "must differ from the current password"))
+        problems.append(FieldProblem("new_password",
+                                     N_("must differ from the current password")))
     if problems:
         raise ValidationError(problems)
     return user
@@ -231,24 +255,28 @@ def _clean(*, email, password, role, display_name, organisation, contact,
     if "email" in bad_text:
         pass  # named already
     elif not _EMAIL.match(fields["email"]):
-        problems.append(FieldProblem("email", f"{fields['email']!r} is not an e-mail address"))
+        problems.append(FieldProblem.of("email", N_("%(email)s is not an e-mail address"),
+                                        email=repr(fields["email"])))
     elif taken_is_a_problem and _email_taken(fields["email"]):
         problems.append(FieldProblem("email", _TAKEN))
     if not role:
-        problems.append(FieldProblem("role", f"choose one: {' or '.join(roles)}"))
+        problems.append(FieldProblem.of("role", N_("choose one: %(roles)s"),
+                                        roles=_roles(roles, " or ", " 또는 ")))
     elif role not in roles:
-        made_by_admin = "; officials and administrators are made by an administrator"
-        problems.append(FieldProblem("role", f"must be one of {', '.join(roles)}"
-                                             + ("" if roles == ROLES else made_by_admin)))
-    weak = passwords.password_problem(password, email=fields["email"],
-                                      name=fields["display_name"])
+        problems.append(FieldProblem.of(
+            "role", N_("must be one of %(roles)s") if roles == ROLES else
+            N_("must be one of %(roles)s; officials and administrators are made by an "
+               "administrator"), roles=_roles(roles, ", ", ", ")))
+    weak = passwords.password_rule(password, email=fields["email"],
+                                   name=fields["display_name"])
     if weak:
-        problems.append(FieldProblem("password", weak))
+        problems.append(FieldProblem.of("password", weak[0], **weak[1]))
     if not fields["display_name"]:
-        problems.append(FieldProblem("display_name", "is required"))
+        problems.append(FieldProblem("display_name", N_("is required")))
     for name, limit in _LENGTHS.items():
         if fields[name] and len(fields[name]) > limit and name not in bad_text:
-            problems.append(FieldProblem(name, f"must have at most {limit} characters"))
+            problems.append(FieldProblem.of(name, N_("must have at most %(limit)s characters"),
+                                            limit=limit))
     if problems:
         raise ValidationError(problems)
     return fields
@@ -262,7 +290,7 @@ def _text_problem(text: str | None) -> str | None:
     if _has_control(text):
         return _CONTROL
     if text and not _is_utf8(text):
-        return "is not valid text (UTF-8)"
+        return N_("is not valid text (UTF-8)")
     return None
 
 

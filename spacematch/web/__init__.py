@@ -5,18 +5,22 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ..domain import vocabulary
 from ..domain.activities import load_activities
 from ..domain.explain import money
+from ..domain.rooms import room_label
 from ..domain.schedule import describe_hours
 from ..services import catalogue, matching, places, plans
 from ..services import projects as projects_service
-from ..services.plan_options import parse_plan_options
+from ..services.plan_options import K, parse_number, parse_plan_options
 from .auth import actor
+from .i18n import language, pick
 from .maps import build_city_map, build_point_map, build_suggestion_map
 
 bp = Blueprint("web", __name__)
+PAGE_STEP = 10  # suggestions a project's page shows at first, and how many more each time
 
 
 def _static(path: str) -> str:
@@ -35,18 +39,27 @@ def _helpers():
                     "beneficiary": vocabulary.BENEFICIARIES}
 
     def label(code: str, kind: str) -> str:
+        """A code's name in the page's language."""
+        if kind == "criterion":
+            return pick(vocabulary.CRITERION_NAMES.get(code, (code, code)))
         if kind == "activity":
             act = load_activities().get(code)
-            return f"{act.name_en} · {act.name_ko}" if act else code
-        en, ko = vocabularies[kind].get(code, (code, code))
-        return f"{en} · {ko}"
+            if act is None:
+                return code
+            return act.name_ko if language() == "ko" else act.name_en
+        return pick(vocabularies[kind].get(code, (code, code)))
 
     def free_hours(hours: dict) -> str:
         # a space is shown free only for the whole half hours matching credits it with
-        return describe_hours(hours, outward=False)
+        return describe_hours(hours, outward=False, lang=language())
+
+    def room_name(name) -> str:
+        """A room's name in the page's language where spacematch named it itself (the
+        whole-space room, a division); an owner's own name as it is."""
+        return pick(room_label(name)) if isinstance(name, str) else pick(name)
 
     return {"label": label, "money": money, "describe_hours": describe_hours,
-            "free_hours": free_hours}
+            "free_hours": free_hours, "room_name": room_name}
 
 
 @bp.get("/")
@@ -82,13 +95,28 @@ def projects():
 @bp.get("/projects/<int:project_id>")
 def project(project_id: int):
     projects_service.require_visible(actor(), matching.project_view(project_id))
-    page = matching.project_page(project_id, k=10)
+    k = parse_number(request.args, "k", PAGE_STEP, *K, integer=True)  # "show more" asks more
+    page = matching.project_page(project_id, k=k)
     p = page.project
-    parts = build_suggestion_map(page.centre, p.max_distance_m,
-                                 [s.__dict__ for s in page.suggestions], _static, *_tiles(),
-                                 outlines=page.outlines, mark_point=p.point is not None)
+    parts = build_suggestion_map(
+        page.centre, p.max_distance_m, [s.__dict__ for s in page.suggestions], _static,
+        *_tiles(), outlines=page.outlines, mark_point=p.point is not None, others=page.others,
+        why_url=url_for("api.project_space", project_id=p.id, space_id=0),
+        space_url=url_for("web.space", space_id=0), words=why_not_words())
     return render_template("project.html", p=p, suggestions=page.suggestions, map=parts,
-                           reason=page.reason, can_request=_may_request(p))
+                           reason=page.reason, shortfall=page.shortfall, k=k,
+                           more=page.more and k < K[1], next_k=min(k + PAGE_STEP, K[1]),
+                           has_others=bool(page.others), can_request=_may_request(p))
+
+
+def why_not_words() -> dict:
+    """What the map's "why not this one?" popups say, in the page's language."""
+    return {"fits": _("This space fits: overall fit %(score)s"),
+            "why_not": _("Why not this one?"), "loading": _("Checking this space…"),
+            "failed": _("Could not check this space."),
+            "criteria": {code: pick(names) for code, names in
+                         vocabulary.CRITERION_NAMES.items()},
+            "lang": language()}
 
 
 def _may_request(p) -> bool:

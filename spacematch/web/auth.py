@@ -13,6 +13,8 @@ import hashlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -25,6 +27,7 @@ from ..extensions import limiter, login_manager
 from ..services import users
 from ..services.passwords import MAX_LENGTH, MIN_LENGTH
 from .errors import wants_json
+from .i18n import problem_text
 
 bp = Blueprint("auth", __name__)
 
@@ -47,9 +50,9 @@ login_manager.login_view = "auth.sign_in"
 # What ends copies is a password change (the session token, users.session_user).
 login_manager.session_protection = "strong"
 
-REQUIRED = "is required"
-ROLE_CHOICES = [SelectChoice("group", "Community group · 지역 활동 단체"),
-                SelectChoice("owner", "Space owner · 공간 소유자")]
+REQUIRED = _l("is required")
+ROLE_CHOICES = [SelectChoice("group", _l("Community group")),
+                SelectChoice("owner", _l("Space owner"))]
 
 
 class SignedInUser:
@@ -76,7 +79,7 @@ class SignedInUser:
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> SignedInUser | None:
-    user_id, _, token = session_id.partition(":")
+    user_id, _sep, token = session_id.partition(":")
     view = users.session_user(int(user_id), token) if user_id.isdigit() else None
     return SignedInUser(view) if view else None
 
@@ -85,7 +88,7 @@ def _load_user(session_id: str) -> SignedInUser | None:
 def _unauthorized():
     if wants_json():
         raise Unauthorized("Please sign in first.")
-    flash("Please sign in first · 먼저 로그인해 주세요", "info")
+    flash(_("Please sign in first"), "info")
     # only a page can be gone back to: after signing in, a browser GETs ``next``
     back = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.sign_in", next=back))
@@ -126,9 +129,9 @@ def _account_links():
 # --- forms ----------------------------------------------------------------------------------
 
 class SignInForm(FlaskForm):
-    email = EmailField("E-mail · 이메일", validators=[InputRequired(REQUIRED), Length(max=254)],
+    email = EmailField(_l("E-mail"), validators=[InputRequired(REQUIRED), Length(max=254)],
                        render_kw={"autocomplete": "username"})
-    password = PasswordField("Password · 비밀번호",
+    password = PasswordField(_l("Password"),
                              validators=[InputRequired(REQUIRED), Length(max=MAX_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
@@ -138,33 +141,32 @@ class SignInForm(FlaskForm):
 # services judge the rest, and the views show both sets of problems at once.
 
 class SignUpForm(FlaskForm):
-    role = RadioField("I am · 저는", choices=ROLE_CHOICES, validate_choice=False)
-    display_name = StringField("Name shown to others · 다른 사람에게 보이는 이름",
+    role = RadioField(_l("I am"), choices=ROLE_CHOICES, validate_choice=False)
+    display_name = StringField(_l("Name shown to others"),
                                render_kw={"autocomplete": "name"})
-    organisation = StringField("Group, agency or company (optional) · 단체·기관·회사 (선택)",
+    organisation = StringField(_l("Group, agency or company (optional)"),
                                render_kw={"autocomplete": "organization"})
-    email = EmailField("E-mail · 이메일", render_kw={"autocomplete": "email"})
-    password = PasswordField("Password · 비밀번호", render_kw={"autocomplete": "new-password"})
+    email = EmailField(_l("E-mail"), render_kw={"autocomplete": "email"})
+    password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"})
     password_again = PasswordField(
-        "Password again · 비밀번호 확인",
-        validators=[EqualTo("password", "must match the password")],
+        _l("Password again"),
+        validators=[EqualTo("password", _l("must match the password"))],
         render_kw={"autocomplete": "new-password"})
     next = HiddenField()
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password · 현재 비밀번호",
+    current_password = PasswordField(_l("Current password"),
                                      render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField("New password · 새 비밀번호",
+    new_password = PasswordField(_l("New password"),
                                  render_kw={"autocomplete": "new-password"})
     new_password_again = PasswordField(
-        "New password again · 새 비밀번호 확인",
-        validators=[EqualTo("new_password", "must match the new password")],
+        _l("New password again"),
+        validators=[EqualTo("new_password", _l("must match the new password"))],
         render_kw={"autocomplete": "new-password"})
 
 
-PASSWORD_HINT = (f"At least {MIN_LENGTH} characters; a few words make a good one · "
-                 f"{MIN_LENGTH}자 이상, 여러 단어를 이어 쓰면 좋습니다")
+PASSWORD_HINT = _l("At least %(min)d characters; a few words make a good one", min=MIN_LENGTH)
 
 
 FORM_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -201,9 +203,9 @@ def _show_problems(form: FlaskForm, error: ValidationError) -> None:
     for problem in error.problems:
         field = form._fields.get(problem.field)
         if field is not None and problem.field not in ("csrf_token", "next"):
-            field.errors = [*field.errors, problem.problem]
+            field.errors = [*field.errors, problem_text(problem)]
         else:
-            form.form_errors.append(problem.describe())
+            form.form_errors.append(f"{problem.field}: {problem_text(problem)}")
 
 
 def _start_session(view: users.UserView) -> None:
@@ -244,12 +246,10 @@ def sign_in():
         view = users.authenticate(form.email.data, form.password.data)
         if view is not None:
             _start_session(view)
-            flash(f"Signed in as {view.display_name} · 로그인했습니다", "success")
+            flash(_("Signed in as %(name)s", name=view.display_name), "success")
             return _back(form.next.data)
         g.sign_in_failed = True
-        form.password.errors = [*form.password.errors,
-                                "e-mail or password is not right · 이메일 또는 비밀번호가 "
-                                "맞지 않습니다"]
+        form.password.errors = [*form.password.errors, _("e-mail or password is not right")]
     status = 400 if request.method == "POST" else 200
     return render_template("sign_in.html", form=form), status
 
@@ -270,7 +270,7 @@ def sign_up():
             else:
                 view = users.sign_up(**fields)
                 _start_session(view)
-                flash(f"Welcome, {view.display_name} · 가입을 환영합니다", "success")
+                flash(_("Welcome, %(name)s", name=view.display_name), "success")
                 return _back(form.next.data)
         except ValidationError as error:
             _show_problems(form, error)
@@ -283,7 +283,7 @@ def sign_up():
 def sign_out():
     logout_user()
     session.clear()
-    flash("Signed out · 로그아웃했습니다", "success")
+    flash(_("Signed out"), "success")
     return redirect(url_for("web.home"))
 
 
@@ -302,8 +302,8 @@ def change_password():
                 view = users.change_password(*change)
                 # this session carries on with the new token; every other one has ended
                 _start_session(view)
-                flash("Password changed; other browsers signed in as you are signed out · "
-                      "비밀번호를 바꿨습니다", "success")
+                flash(_("Password changed; other browsers signed in as you are signed out"),
+                      "success")
                 return redirect(url_for("auth.change_password"))
         except ValidationError as error:
             _show_problems(form, error)

@@ -1,19 +1,40 @@
-"""One error envelope: JSON for /api, a friendly page for people, from the same exceptions."""
+"""One error envelope: JSON for /api, a friendly page for people, from the same exceptions.
+
+JSON answers stay English (programs read them); the pages are in the reader's language."""
 
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from ..domain.errors import SpacematchError
-
-CSRF_MESSAGE = ("This form has expired or did not come from this site. Go back, reload the "
-                "page and send it again.")
+from .i18n import error_text
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _limit_text(exc: TooManyRequests) -> str:
+    """The limit that was hit, as Flask-Limiter words it ("5 per 1 minute"), in the page's
+    language; a limit with a message of its own, or none known, as it is."""
+    limit = getattr(exc, "limit", None)
+    item = getattr(limit, "limit", None)
+    if item is None or getattr(limit, "error_message", None) or exc.description != str(item):
+        return exc.description
+    values = {"amount": item.amount, "multiples": item.multiples}
+    unit = item.GRANULARITY.name
+    if unit == "second":
+        return _("%(amount)d per %(multiples)d second", **values)
+    if unit == "minute":
+        return _("%(amount)d per %(multiples)d minute", **values)
+    if unit == "hour":
+        return _("%(amount)d per %(multiples)d hour", **values)
+    if unit == "day":
+        return _("%(amount)d per %(multiples)d day", **values)
+    return exc.description
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -21,23 +42,25 @@ def register_error_handlers(app: Flask) -> None:
     def _app_error(exc: SpacematchError):
         if wants_json():
             return jsonify(exc.to_dict()), exc.status
-        return render_template("error.html", status=exc.status, message=exc.message,
+        return render_template("error.html", status=exc.status, message=error_text(exc),
                                problems=getattr(exc, "problems", [])), exc.status
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
         if wants_json():
             return jsonify({"error": {"code": "csrf_failed", "message": exc.description}}), 400
-        return render_template("error.html", status=400, message=CSRF_MESSAGE,
-                               problems=[]), 400
+        message = _("This form has expired or did not come from this site. Go back, reload "
+                    "the page and send it again.")
+        return render_template("error.html", status=400, message=message, problems=[]), 400
 
     @app.errorhandler(TooManyRequests)
     def _too_many(exc: TooManyRequests):
-        # Flask-Limiter's description is the limit itself, e.g. "5 per 1 minute"
-        message = f"Too many attempts (at most {exc.description}). Please wait and try again."
         if wants_json():
+            # Flask-Limiter's description is the limit itself, e.g. "5 per 1 minute"
+            message = (f"Too many attempts (at most {exc.description}). "
+                       "Please wait and try again.")
             return jsonify({"error": {"code": "too_many_requests", "message": message}}), 429
-        return render_template("rate_limited.html", limit=exc.description), 429
+        return render_template("rate_limited.html", limit=_limit_text(exc)), 429
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
@@ -53,4 +76,5 @@ def register_error_handlers(app: Flask) -> None:
         err = SpacematchError()
         if wants_json():
             return jsonify(err.to_dict()), 500
-        return render_template("error.html", status=500, message=err.message, problems=[]), 500
+        return render_template("error.html", status=500, message=error_text(err),
+                               problems=[]), 500

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 
 from ..domain.errors import ValidationError
+from .i18n import problem_text
 
 
 class Checkboxes(SelectMultipleField):
@@ -17,21 +19,26 @@ class Checkboxes(SelectMultipleField):
 
 
 def show_problems(form: FlaskForm, error: ValidationError, *, aliases: dict | None = None,
-                  hours_label: str = "Weekly hours · 시간") -> None:
-    """Each problem of ``error`` under its field. ``aliases`` names the form field of a
-    service field (``{"preferred_location": "lat"}``); a ``weekly_hours`` problem without an
-    alias goes to the top, labelled, as the hours are rows of fields."""
+                  hours_label: str | None = None) -> None:
+    """Each problem of ``error`` under its field, in the page's language. ``aliases`` names
+    the form field of a service field (``{"preferred_location": "lat"}``); a
+    ``weekly_hours`` problem without an alias goes to the top, labelled (``hours_label``,
+    "Weekly hours" unless told), as the hours are rows of fields."""
     aliases = aliases or {}
+    hours_label = hours_label or _("Weekly hours")
     for problem in error.problems:
         name = problem.field.split(".")[0].split("[")[0]
         name = aliases.get(name, name)
         field = form._fields.get(name)
+        text = problem_text(problem)
         if name == "weekly_hours":
-            form.form_errors.append(f"{hours_label}: {problem.problem}")
+            form.form_errors.append(_("%(field)s: %(problem)s", field=hours_label,
+                                      problem=text))
         elif field is None or name == "csrf_token":
-            form.form_errors.append(problem.describe())
+            label = field.label.text if field is not None else problem.field
+            form.form_errors.append(_("%(field)s: %(problem)s", field=label, problem=text))
         else:
-            field.errors = [*field.errors, problem.problem]
+            field.errors = [*field.errors, text]
 
 
 def plain_number(value) -> str:

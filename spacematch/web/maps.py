@@ -1,4 +1,7 @@
-"""Folium maps whose every script and stylesheet is served by the app itself (offline)."""
+"""Folium maps whose every script and stylesheet is served by the app itself (offline).
+
+Their words (layer names, tooltips, popups) are in the page's language: the maps are built
+while a page is drawn."""
 
 from __future__ import annotations
 
@@ -9,9 +12,13 @@ from dataclasses import dataclass
 import folium
 import numpy as np
 import shapely
+from flask_babel import gettext as _
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 from markupsafe import Markup
+
+from .i18n import named
+from .why_not import WhyNotLayer
 
 # Folium names each asset it links; map each name to our vendored copy. Assets our maps do not
 # use (icon fonts and icon markers: we draw circles and numbered DivIcons) are dropped.
@@ -84,10 +91,12 @@ window.spacematchMapKit = (function () {
 """
 
 # Builds one circle marker per row [lat, lon, title, owner_kind, m2, capacity, area, id]
-# with text set through the DOM, so titles are never parsed as HTML.
-_MARKER_CALLBACK = """
+# with text set through the DOM, so titles are never parsed as HTML. The line under the
+# title is the page's translation with the row's values put in its %(name)s places.
+_MARKER_CALLBACK = r"""
 function callback(row) {
     var colours = %s;
+    var line = %s;
     var m = L.circleMarker(new L.LatLng(row[0], row[1]), {
         radius: 6, weight: 1, color: '#ffffff', fillOpacity: 0.9,
         fillColor: colours[row[3]] || '#6b7280'
@@ -96,7 +105,10 @@ function callback(row) {
     var t = document.createElement('a'); t.textContent = row[2];
     t.href = '%s'.slice(0, -1) + row[7]; t.style.fontWeight = '600'; box.appendChild(t);
     var p = document.createElement('div');
-    p.textContent = row[6] + ' · ' + row[4] + ' m² · ' + row[5] + ' people';
+    var values = {area: row[6], m2: row[4], people: row[5]};
+    p.textContent = line.replace(/%%\((\w+)\)s/g, function (all, name) {
+        return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
     box.appendChild(p);
     m.bindPopup(box);
     return m;
@@ -230,7 +242,8 @@ def base_map(centre, zoom: int, tile_url: str = "", tile_attribution: str = "",
     m = folium.Map(location=list(centre), zoom_start=zoom, tiles=None, control_scale=True,
                    height="100%", maxZoom=19, zoomSnap=0.25, **options)
     if tile_url:
-        folium.TileLayer(tile_url, attr=tile_attribution or "map tiles", name="Basemap").add_to(m)
+        folium.TileLayer(tile_url, attr=tile_attribution or _("map tiles"),
+                         name=_("Basemap")).add_to(m)
     return m
 
 
@@ -242,20 +255,19 @@ def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attr
     if districts:
         features = [
             {"type": "Feature",
-             "properties": {"name": d["name"], "name_en": d["name_en"] or "",
-                            "spaces": d["listed_spaces"]},
+             "properties": {"name": named(d), "spaces": d["listed_spaces"]},
              "geometry": json.loads(shapely.to_geojson(
                  shapely.simplify(d["geometry"], 0.0003, preserve_topology=True)))}
             for d in districts
         ]
         layers["districts"] = folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
-            name="Districts",
+            name=_("Districts"),
             style_function=lambda _f: {"color": "#475569", "weight": 1.2,
                                        "fillColor": "#e2e8f0", "fillOpacity": 0.35},
             highlight_function=lambda _f: {"weight": 2.5, "fillOpacity": 0.5},
-            tooltip=FieldsTooltip(fields=["name", "name_en", "spaces"],
-                                  aliases=["", "", "listed spaces"]),
+            tooltip=FieldsTooltip(fields=["name", "spaces"],
+                                  aliases=["", _("listed spaces")]),
         ).add_to(m)
         xs = [d["geometry"].bounds for d in districts]
         m.fit_bounds([[min(b[1] for b in xs), min(b[0] for b in xs)],
@@ -263,9 +275,10 @@ def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attr
     if spaces:
         rows = [[s["lat"], s["lon"], s["title"], s["owner_kind"], round(s["floor_area_m2"]),
                  s["capacity"], s["area"], s["id"]] for s in spaces]
-        callback = _MARKER_CALLBACK % (json.dumps(OWNER_COLOURS), space_url)
+        line = _("%(area)s · %(m2)s m² · %(people)s people")
+        callback = _MARKER_CALLBACK % (json.dumps(OWNER_COLOURS), json.dumps(line), space_url)
         layers["spaces"] = SpaceCluster(
-            rows, callback=callback, name="Spaces", icon_create_function=_CLUSTER_ICON,
+            rows, callback=callback, name=_("Spaces"), icon_create_function=_CLUSTER_ICON,
             options={"chunkedLoading": True, "disableClusteringAtZoom": 16}).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return render_parts(m, static_url, layers)
@@ -287,9 +300,9 @@ def add_outlines(m: folium.Map, outlines: list[dict]) -> dict:
     Returns the layer by name, for ``render_parts``."""
     if not outlines:
         return {}
-    features = [{"type": "Feature", "properties": {"name": o["name"]},
+    features = [{"type": "Feature", "properties": {"name": named(o)},
                  "geometry": json.loads(shapely.to_geojson(o["geometry"]))} for o in outlines]
-    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Areas",
+    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, name=_("Areas"),
                            style_function=lambda _f: {"color": "#94a3b8", "weight": 1,
                                                       "fillColor": "#f1f5f9", "fillOpacity": 0.6},
                            tooltip=FieldsTooltip(fields=["name"], labels=False)).add_to(m)
@@ -297,22 +310,27 @@ def add_outlines(m: folium.Map, outlines: list[dict]) -> dict:
 
 
 def build_suggestion_map(project_point, radius_m, suggestions, static_url, tile_url="",
-                         tile_attribution="", outlines=None, mark_point=True):
-    """The project's place (and reach) with its numbered suggestions."""
+                         tile_attribution="", outlines=None, mark_point=True, others=None,
+                         why_url="", space_url="/spaces/0", words=None):
+    """The project's place (and reach) with its numbered suggestions, and the other listed
+    places nearby (``others``), each answering "why not this one?" when clicked."""
     centre = project_point or ((suggestions[0]["lat"], suggestions[0]["lon"]) if suggestions
                                else (0, 0))
     m = base_map(centre, 14, tile_url, tile_attribution)
     layers = add_outlines(m, outlines or [])
+    if others and why_url:
+        # under the numbered suggestions, which are markers (drawn above vector layers)
+        layers["others"] = WhyNotLayer(others, why_url, space_url, words or {}).add_to(m)
     points = []
     if project_point and mark_point:
         folium.CircleMarker(project_point, radius=9, color="#0f3d3e", fill=True,
                             fill_color="#f59e0b", fill_opacity=1, weight=3,
-                            ).add_child(TextTooltip("Your project")).add_to(m)
+                            ).add_child(TextTooltip(_("Your project"))).add_to(m)
         points.append(project_point)
         if radius_m:
             folium.Circle(project_point, radius=radius_m, color="#0f3d3e", weight=1.5,
                           fill=False, dash_array="6 6",
-                          ).add_child(TextTooltip("your maximum distance")).add_to(m)
+                          ).add_child(TextTooltip(_("your maximum distance"))).add_to(m)
             dlat = radius_m / 111_000
             dlon = dlat / max(np.cos(np.radians(project_point[0])), 0.1)
             points += [(project_point[0] - dlat, project_point[1] - dlon),
@@ -348,9 +366,10 @@ def build_pair_map(place_point, project_point, place_title, project_title, stati
                         fill_color="#1f6feb", fill_opacity=1,
                         ).add_child(TextTooltip(place_title)).add_to(m)
     if project_point:
+        tooltip = TextTooltip(_("Project: %(title)s", title=project_title))
         folium.CircleMarker(project_point, radius=9, color="#0f3d3e", fill=True,
                             fill_color="#f59e0b", fill_opacity=1, weight=3,
-                            ).add_child(TextTooltip(f"Project: {project_title}")).add_to(m)
+                            ).add_child(tooltip).add_to(m)
         lats, lons = (place_point[0], project_point[0]), (place_point[1], project_point[1])
         if lats[0] != lats[1] or lons[0] != lons[1]:
             m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40))

@@ -12,42 +12,51 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 
 from ..domain import workflow
-from ..domain.errors import Conflict, NotFound, ValidationError
+from ..domain.errors import N_, Conflict, NotFound, ValidationError
 from ..services import catalogue, pairing_views, pairings
 from ..services import decisions as history
 from . import _static, _tiles
 from .auth import actor
 from .forms import show_problems
+from .i18n import error_text, pick, problem_text
 from .maps import build_pair_map
 from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_day_rows
 
 bp = Blueprint("pairings", __name__)
 
 ACTION_LABELS = {
-    "accept": "Accept · 수락", "decline": "Decline · 거절", "withdraw": "Withdraw · 철회",
-    "approve": "Approve · 승인", "reject": "Reject · 반려", "start": "Mark as started · 시작",
-    "complete": "Mark as completed · 완료", "cancel": "Cancel the pairing · 취소",
+    "accept": _l("Accept"), "decline": _l("Decline"), "withdraw": _l("Withdraw"),
+    "approve": _l("Approve"), "reject": _l("Reject"), "start": _l("Mark as started"),
+    "complete": _l("Mark as completed"), "cancel": _l("Cancel the pairing"),
+}
+# the label of the message field of a step that needs a reason (workflow.ACTIONS)
+REASON_LABELS = {
+    "reject": _l("Reason to reject (required)"),
+    "cancel": _l("Reason to cancel (required)"),
 }
 STATUS_LABELS = {
-    "requested": "Requested · 요청됨", "proposed": "Proposed · 제안됨",
-    "accepted": "Accepted, waiting for review · 수락됨 (심사 대기)",
-    "approved": "Approved · 승인됨", "rejected": "Rejected · 반려됨",
-    "declined": "Declined · 거절됨", "withdrawn": "Withdrawn · 철회됨",
-    "active": "Active · 진행 중", "completed": "Completed · 완료",
-    "cancelled": "Cancelled · 취소됨",
+    "requested": _l("Requested"), "proposed": _l("Proposed"),
+    "accepted": _l("Accepted, waiting for review"),
+    "approved": _l("Approved"), "rejected": _l("Rejected"),
+    "declined": _l("Declined"), "withdrawn": _l("Withdrawn"),
+    "active": _l("Active"), "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
 }
 
 
 class RequestForm(FlaskForm):
-    room = RadioField("Room · 방", choices=[], validate_choice=False)
-    starts_on = StringField("First day · 시작일", render_kw={"type": "date"})
-    ends_on = StringField("Last day · 종료일", render_kw={"type": "date"})
-    message = TextAreaField("Message to the owner · 소유자에게 보낼 메시지",
+    room = RadioField(_l("Room"), choices=[], validate_choice=False)
+    starts_on = StringField(_l("First day"), render_kw={"type": "date"})
+    ends_on = StringField(_l("Last day"), render_kw={"type": "date"})
+    message = TextAreaField(_l("Message to the owner"),
                             render_kw={"rows": 4, "maxlength": workflow.MAX_MESSAGE})
 
     def day_rows(self) -> list:
@@ -58,7 +67,7 @@ add_day_rows(RequestForm)
 
 
 class ActionForm(FlaskForm):
-    message = TextAreaField("Message · 메시지", render_kw={
+    message = TextAreaField(_l("Message"), render_kw={
         "rows": 2, "maxlength": workflow.MAX_MESSAGE})
 
 
@@ -75,8 +84,8 @@ def _fill(form: RequestForm, page: pairing_views.RequestForm) -> None:
 def request_space(project_id: int, space_id: int):
     page = pairing_views.request_form(actor(), project_id, space_id)  # only the project's group
     form = RequestForm(formdata=request.form if request.method == "POST" else None)
-    form.room.choices = [SelectChoice(str(r.key), r.name) for r in page.rooms]
-    label_day_rows(form, "from · 시작", "to · 종료")
+    form.room.choices = [SelectChoice(str(r.key), pick(r.name)) for r in page.rooms]
+    label_day_rows(form, _("from"), _("to"))
     if not form.is_submitted():
         _fill(form, page)
     elif form.validate_on_submit():
@@ -86,9 +95,9 @@ def request_space(project_id: int, space_id: int):
                 "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
                 "message": form.message.data})
         except ValidationError as exc:
-            show_problems(form, exc, hours_label="Weekly hours · 이용 시간")
+            show_problems(form, exc)
         else:
-            flash(f"Request sent to the owner of {made.place_title} · 요청을 보냈습니다",
+            flash(_("Request sent to the owner of %(place)s", place=made.place_title),
                   "success")
             return redirect(url_for("pairings.pairing", match_id=made.id))
     status = 400 if form.is_submitted() else 200
@@ -112,18 +121,24 @@ def send_proposals():
               for m in picks if m]
     back = url_for("web.plan", city=request.form.get("city") or None)
     if not chosen:
-        flash("Tick at least one pairing to propose · 제안할 매칭을 선택하세요", "danger")
+        flash(_("Tick at least one pairing to propose"), "danger")
         return redirect(back)
     outcomes = pairings.propose(actor(), chosen)
     sent = [o for o in outcomes if o.pairing_id]
-    flash(f"{len(sent)} of {len(outcomes)} pairings sent to both parties as proposals · "
-          f"제안을 보냈습니다", "success" if sent else "info")
+    flash(ngettext("%(sent)d of %(num)d pairing sent to both parties as a proposal",
+                   "%(sent)d of %(num)d pairings sent to both parties as proposals",
+                   len(outcomes), sent=len(sent)), "success" if sent else "info")
     refused = [o for o in outcomes if o.problem]
     if refused:  # one message: the session cookie holds a few kilobytes at most
-        more = f" (and {len(refused) - 5} more)" if len(refused) > 5 else ""
-        flash("Not sent: " + "; ".join(f"project {o.project_id} at place {o.space_id}: "
-                                       f"{o.problem[:200]}" for o in refused[:5]) + more,
-              "danger")
+        listed = "; ".join(_("project %(project)s at place %(place)s: %(problem)s",
+                             project=o.project_id, place=o.space_id,
+                             problem=_why_refused(o)[:200])
+                           for o in refused[:5])
+        if len(refused) > 5:
+            flash(_("Not sent: %(list)s (and %(num)d more)", list=listed,
+                    num=len(refused) - 5), "danger")
+        else:
+            flash(_("Not sent: %(list)s", list=listed), "danger")
     return redirect(url_for("pairings.my_pairings") if sent else back)
 
 
@@ -156,10 +171,12 @@ def _pairing_page(match_id: int, failed: str | None = None, form: ActionForm | N
              for a in shown}
     for name, f in forms.items():
         f.message.id = f"message-{name}"
-        f.message.label.text = (f"Reason to {name} (required) · 사유 (필수)"
-                                if workflow.ACTIONS[name][2] else
-                                f"Message with “{ACTION_LABELS[name].split(' · ')[0]}” "
-                                "(optional) · 메시지")
+        if workflow.ACTIONS[name][2]:
+            f.message.label.text = str(REASON_LABELS.get(name) or _(
+                "Reason for “%(action)s” (required)", action=ACTION_LABELS[name]))
+        else:
+            f.message.label.text = _("Message with “%(action)s” (optional)",
+                                     action=ACTION_LABELS[name])
     parts = build_pair_map(page.place_point, page.project_point, page.pairing.place_title,
                            page.pairing.project_title, _static, *_tiles())
     return render_template("pairing.html", page=page, p=page.pairing, forms=forms,
@@ -173,10 +190,10 @@ def _act(match_id: int, action: str):
     try:
         made = pairings.act(actor(), match_id, action, form.message.data)
     except ValidationError as exc:
-        show_problems(form, exc, hours_label="Weekly hours · 이용 시간")
+        show_problems(form, exc)
         return _pairing_page(match_id, action, form, status=400)
     except Conflict as exc:  # the state does not allow it, or it clashes with a booking
-        return _pairing_page(match_id, action, form, error=exc.message, status=409)
+        return _pairing_page(match_id, action, form, error=error_text(exc), status=409)
     flash(f"{STATUS_LABELS.get(made.status, made.status)}: {made.place_title}", "success")
     return redirect(url_for("pairings.pairing", match_id=match_id))
 
@@ -201,7 +218,18 @@ def decisions():
     city = catalogue.pick_city(request.args.get("city"),
                                current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
     if city is None:
-        raise NotFound("No city is loaded yet.")
+        raise NotFound(N_("No city is loaded yet."))
     wanted = history.parse_filter(request.args, city.slug)
     return render_template("decisions.html", page=history.decision_history(actor(), wanted),
                            statuses=STATUS_LABELS, cities=catalogue.list_cities())
+
+
+def _why_refused(outcome) -> str:
+    """Why a proposal was not sent, in the page's language."""
+    error = outcome.error
+    if error is None:
+        return pick(outcome.problem)
+    problems = getattr(error, "problems", None)
+    if problems:
+        return "; ".join(problem_text(p) for p in problems)
+    return error_text(error)

@@ -7,6 +7,8 @@ was typed.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -25,6 +27,7 @@ from ..services import catalogue, matching, projects
 from . import _static, _tiles
 from .auth import actor
 from .forms import Checkboxes, plain_number, show_problems
+from .i18n import language, pick
 from .maps import build_picker_map
 from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_day_rows
 
@@ -38,53 +41,56 @@ def _preset(weights: dict) -> str | None:
 
 
 class ProjectForm(FlaskForm):
-    activity = RadioField("What do you want to do? · 어떤 활동을 하나요?", choices=[],
-                          validate_choice=False)
-    title = StringField("Name of the project · 프로젝트 이름", render_kw={"maxlength": 200})
-    title_en = StringField("Name in English (optional) · 영문 이름", render_kw={"maxlength": 200})
-    description = TextAreaField("What happens, for whom · 활동 소개",
+    """Read while a request is: its choices are in the page's language."""
+
+    activity = RadioField(_l("What do you want to do?"), choices=[], validate_choice=False)
+    title = StringField(_l("Name of the project"), render_kw={"maxlength": 200})
+    title_en = StringField(_l("Name in English (optional)"), render_kw={"maxlength": 200})
+    description = TextAreaField(_l("What happens, for whom"),
                                 render_kw={"rows": 3, "maxlength": 5000})
-    participants = StringField("How many people come at once · 참여 인원",
+    participants = StringField(_l("How many people come at once"),
                                render_kw={"inputmode": "numeric"})
-    lat = StringField("Latitude · 위도")  # a text keypad: phones' number pads lack a minus
-    lon = StringField("Longitude · 경도")
-    max_distance_m = RadioField("How far may the space be from there · 최대 거리",
+    lat = StringField(_l("Latitude"))  # a text keypad: phones' number pads lack a minus
+    lon = StringField(_l("Longitude"))
+    max_distance_m = RadioField(_l("How far may the space be from there"),
                                 choices=[], validate_choice=False, default="")
     preferred_area_ids = SelectMultipleField(
-        "Or: districts and neighbourhoods where it may be · 또는 원하는 지역",
+        _l("Or: districts and neighbourhoods where it may be"),
         choices=[], validate_choice=False)
-    starts_on = StringField("First day · 시작일", render_kw={"type": "date"})
-    ends_on = StringField("Last day · 종료일", render_kw={"type": "date"})
-    budget_kind = RadioField("Budget · 예산", choices=[
-        SelectChoice(code, f"{en} · {ko}") for code, (en, ko) in COST_KINDS.items()],
-        default="monthly", validate_choice=False)
-    budget_amount = StringField("Amount · 금액", render_kw={"inputmode": "decimal"})
-    beneficiaries = Checkboxes("Who it is for · 대상", choices=[
-        SelectChoice(code, f"{en} · {ko}") for code, (en, ko) in BENEFICIARIES.items()],
-        validate_choice=False)
-    priority = RadioField("What matters most · 가장 중요한 것", choices=[
-        SelectChoice(code, f"{en} · {ko}") for code, (en, ko, _) in PRIORITIES.items()],
-        default="balanced", validate_choice=False)
-    publish = BooleanField("Publish it now: owners and officials see it, and it gets "
-                           "suggestions · 지금 공개", default=True)
+    starts_on = StringField(_l("First day"), render_kw={"type": "date"})
+    ends_on = StringField(_l("Last day"), render_kw={"type": "date"})
+    budget_kind = RadioField(_l("Budget"), choices=[], default="monthly",
+                             validate_choice=False)
+    budget_amount = StringField(_l("Amount"), render_kw={"inputmode": "decimal"})
+    beneficiaries = Checkboxes(_l("Who it is for"), choices=[], validate_choice=False)
+    priority = RadioField(_l("What matters most"), choices=[], default="balanced",
+                          validate_choice=False)
+    publish = BooleanField(_l("Publish it now: owners and officials see it, and it gets "
+                              "suggestions"), default=True)
 
     def __init__(self, *args, areas=(), stored: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.activity.choices = [SelectChoice(a.code, f"{a.name_en} · {a.name_ko}")
+        self.activity.choices = [SelectChoice(a.code, pick((a.name_en, a.name_ko)))
                                  for a in load_activities().values()]
+        self.budget_kind.choices = [SelectChoice(code, pick(pair))
+                                    for code, pair in COST_KINDS.items()]
+        self.beneficiaries.choices = [SelectChoice(code, pick(pair))
+                                      for code, pair in BENEFICIARIES.items()]
+        self.priority.choices = [SelectChoice(code, pick((en, ko)))
+                                 for code, (en, ko, _w) in PRIORITIES.items()]
         distances = list(DISTANCES)
         own = (stored or {}).get("max_distance_m")
         if own and plain_number(own) not in distances:  # set elsewhere: stays a choice
             distances.append(plain_number(own))
         self.max_distance_m.choices = [
-            SelectChoice(d, f"{float(d) / 1000:g} km" if d else "Any distance · 상관없음")
+            SelectChoice(d, f"{float(d) / 1000:g} km" if d else _("Any distance"))
             for d in distances]
         if stored is not None and _preset(stored.get("weights") or {}) is None:
             self.priority.choices = [*self.priority.choices, SelectChoice(
-                OWN, "Keep the priorities set for it · 정해 둔 우선순위 유지")]
+                OWN, _("Keep the priorities set for it"))]
         self.preferred_area_ids.choices = [
-            SelectChoice(str(a["id"]), ("— " * a["depth"]) + a["label"]) for a in areas]
-        label_day_rows(self, "from · 시작", "to · 종료")
+            SelectChoice(str(a["id"]), ("— " * a["depth"]) + pick(a["label"])) for a in areas]
+        label_day_rows(self, _("from"), _("to"))
 
     def day_rows(self) -> list:
         return day_rows(self)
@@ -148,11 +154,10 @@ def my_projects():
 def new():
     city = catalogue.pick_city(request.values.get("city"))
     if city is None:
-        return render_template("error.html", status=404, message="No city is loaded yet.",
+        return render_template("error.html", status=404, message=_("No city is loaded yet."),
                                problems=[]), 404
     projects.may_describe(actor())  # groups (and admins) only, before the form is shown
-    return _form(city, None, lambda v: projects.create_project(actor(), city.slug, v),
-                 "Project saved · 저장했습니다")
+    return _form(city, None, lambda v: projects.create_project(actor(), city.slug, v))
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
@@ -160,13 +165,13 @@ def new():
 def edit(project_id: int):
     values = projects.project_values(actor(), project_id)  # only its group
     city = catalogue.pick_city(values["city"])
-    return _form(city, values, lambda v: projects.update_project(actor(), project_id, v),
-                 "Project saved · 저장했습니다")
+    return _form(city, values, lambda v: projects.update_project(actor(), project_id, v))
 
 
-def _form(city, values: dict | None, save, done: str):
+def _form(city, values: dict | None, save):
     form = ProjectForm(formdata=request.form if request.method == "POST" else None,
-                       areas=projects.areas_to_choose(city.slug), stored=values)
+                       areas=projects.areas_to_choose(city.slug, language()),
+                       stored=values)
     if values is not None and not form.is_submitted():
         _fill(form, values)
     elif form.validate_on_submit():
@@ -175,7 +180,7 @@ def _form(city, values: dict | None, save, done: str):
         except ValidationError as exc:
             show_problems(form, exc, aliases=FIELD_OF)
         else:
-            flash(f"{done}: {saved.title}", "success")
+            flash(_("Project saved: %(title)s", title=saved.title), "success")
             return redirect(url_for("web.project", project_id=saved.id))
     status = 400 if form.is_submitted() else 200
     parts = build_picker_map((city.centre_lat, city.centre_lon), _static, *_tiles(),

@@ -8,6 +8,8 @@ past the service; everyone else gets its PermissionDenied, a 403 page.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,43 +25,44 @@ from ..domain.vocabulary import ACCESSIBILITY, AMENITIES
 from ..services import rooms, spaces
 from .auth import actor
 from .forms import Checkboxes, plain_number, show_problems
+from .i18n import language, pick, problem_text
 from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_day_rows
 
 bp = Blueprint("rooms", __name__)
 
-SAME = "Same as the place · 장소와 같음"
+SAME = _l("Same as the place")
 
 
 class RoomForm(FlaskForm):
-    name = StringField("Name · 이름", render_kw={"maxlength": 120})
-    floor_area_m2 = StringField("Floor area (m²) · 면적", render_kw={"inputmode": "decimal"})
-    capacity = StringField("Capacity (people) · 수용 인원", render_kw={"inputmode": "numeric"})
-    floor_level = StringField("Floor (0 = ground, −1 = basement) · 층",
+    name = StringField(_l("Name"), render_kw={"maxlength": 120})
+    floor_area_m2 = StringField(_l("Floor area (m²)"), render_kw={"inputmode": "decimal"})
+    capacity = StringField(_l("Capacity (people)"), render_kw={"inputmode": "numeric"})
+    floor_level = StringField(_l("Floor (0 = ground, −1 = basement)"),
                               render_kw={"inputmode": "numeric"})
     same_accessibility = BooleanField(SAME, default=True)
-    accessibility = Checkboxes("Access · 접근성",
-                               choices=[SelectChoice(c, f"{en} · {ko}") for c, (en, ko) in
-                                        ACCESSIBILITY.items()], validate_choice=False)
+    # the vocabularies' choices are named in the page's language when a form is made
+    accessibility = Checkboxes(_l("Access"), choices=[], validate_choice=False)
     same_amenities = BooleanField(SAME, default=True)
-    amenities = Checkboxes("Equipped with · 시설",
-                           choices=[SelectChoice(c, f"{en} · {ko}")
-                                    for c, (en, ko) in AMENITIES.items()],
-                           validate_choice=False)
+    amenities = Checkboxes(_l("Equipped with"), choices=[], validate_choice=False)
     same_allowed_uses = BooleanField(SAME, default=True)
-    allowed_uses = Checkboxes("Uses allowed (none ticked: any) · 허용 용도",
+    allowed_uses = Checkboxes(_l("Uses allowed (none ticked: any)"),
                               choices=[], validate_choice=False)
     same_weekly_hours = BooleanField(SAME, default=True)
-    cost_kind = RadioField("Cost · 이용료", choices=[
-        SelectChoice("", SAME), SelectChoice("free", "Free · 무료"),
-        SelectChoice("hourly", "By the hour · 시간당"),
-        SelectChoice("monthly", "By the month · 월")], default="", validate_choice=False)
-    cost_amount = StringField("Amount · 금액", render_kw={"inputmode": "decimal"})
+    cost_kind = RadioField(_l("Cost"), choices=[
+        SelectChoice("", SAME), SelectChoice("free", _l("Free")),
+        SelectChoice("hourly", _l("By the hour")),
+        SelectChoice("monthly", _l("By the month"))], default="", validate_choice=False)
+    cost_amount = StringField(_l("Amount"), render_kw={"inputmode": "decimal"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.allowed_uses.choices = [SelectChoice(a.code, f"{a.name_en} · {a.name_ko}")
+        self.accessibility.choices = [SelectChoice(c, pick(names))
+                                      for c, names in ACCESSIBILITY.items()]
+        self.amenities.choices = [SelectChoice(c, pick(names)) for c, names in AMENITIES.items()]
+        korean = language() == "ko"
+        self.allowed_uses.choices = [SelectChoice(a.code, a.name_ko if korean else a.name_en)
                                      for a in load_activities().values()]
-        label_day_rows(self, "opens · 시작", "closes · 종료")
+        label_day_rows(self, _("opens"), _("closes"))
 
     def day_rows(self) -> list:
         return day_rows(self)
@@ -116,7 +119,7 @@ def manage(space_id: int):
 def add(space_id: int):
     place = rooms.rooms_to_manage(actor(), space_id)  # only its owner sees the form
     return _room_form(place, None, lambda values: rooms.add_room(actor(), space_id, values),
-                      "Room added · 방을 추가했습니다")
+                      _("Room added: %(name)s"))
 
 
 @bp.route("/rooms/<int:room_id>/edit", methods=["GET", "POST"])
@@ -124,12 +127,13 @@ def add(space_id: int):
 def edit(room_id: int):
     room, place = rooms.room_to_edit(actor(), room_id)
     return _room_form(place, room, lambda values: rooms.update_room(actor(), room_id, values),
-                      "Room saved · 저장했습니다")
+                      _("Room saved: %(name)s"))
 
 
 def _room_form(place: rooms.ManagedPlace, room: rooms.RoomView | None, save, done: str):
     """Show the form (an edit shows the room as stored); on a valid send, save and go back
-    to the rooms; else the form again with its problems (400)."""
+    to the rooms; else the form again with its problems (400). ``done`` is the message,
+    translated, with a ``%(name)s`` for the room's name."""
     # the form reads form fields only: a JSON body or a file where text belongs is no input
     form = RoomForm(formdata=request.form if request.method == "POST" else None)
     if room is not None and not form.is_submitted():
@@ -140,7 +144,7 @@ def _room_form(place: rooms.ManagedPlace, room: rooms.RoomView | None, save, don
         except ValidationError as exc:
             show_problems(form, exc, aliases={"weekly_hours": "same_weekly_hours"})
         else:
-            flash(f"{done}: {saved.name}", "success")
+            flash(done % {"name": saved.name}, "success")
             return redirect(url_for("rooms.manage", space_id=place.id))
     status = 400 if form.is_submitted() else 200
     return render_template("room_form.html", form=form, place=place, room=room), status
@@ -153,13 +157,13 @@ class StatusForm(FlaskForm):
 @bp.post("/rooms/<int:room_id>/pause")
 @login_required
 def pause(room_id: int):
-    return _set_status(room_id, rooms.pause_room, "Room paused · 방을 일시 중지했습니다")
+    return _set_status(room_id, rooms.pause_room, _("Room paused: %(name)s"))
 
 
 @bp.post("/rooms/<int:room_id>/resume")
 @login_required
 def resume(room_id: int):
-    return _set_status(room_id, rooms.resume_room, "Room listed again · 방을 다시 등록했습니다")
+    return _set_status(room_id, rooms.resume_room, _("Room listed again: %(name)s"))
 
 
 def _set_status(room_id: int, change, done: str):
@@ -168,7 +172,7 @@ def _set_status(room_id: int, change, done: str):
     try:
         room = change(actor(), room_id)
     except ValidationError as exc:
-        flash("; ".join(p.problem for p in exc.problems), "danger")
+        flash("; ".join(problem_text(p) for p in exc.problems), "danger")
     else:
-        flash(f"{done}: {room.name}", "success")
+        flash(done % {"name": room.name}, "success")
     return redirect(url_for("rooms.manage", space_id=place.id))

@@ -7,6 +7,8 @@ what it could host before it is published; then draft → listed → paused → 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
@@ -18,62 +20,69 @@ from ..services import catalogue, matching, spaces
 from . import _static, _tiles
 from .auth import actor
 from .forms import Checkboxes, plain_number, show_problems
+from .i18n import pick
 from .maps import build_picker_map
 from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_day_rows
 
 bp = Blueprint("space_forms", __name__)
 STATUS_CHOICES = {
-    "draft": "Draft: only I see it · 임시 저장",
-    "listed": "Listed: groups find it and may ask for it · 공개",
-    "paused": "Paused: not offered for now · 일시 중지",
-    "archived": "Archived: no longer offered · 보관",
+    "draft": _l("Draft: only I see it"),
+    "listed": _l("Listed: groups find it and may ask for it"),
+    "paused": _l("Paused: not offered for now"),
+    "archived": _l("Archived: no longer offered"),
 }
+STATUS_NAMES = {"draft": _l("draft"), "listed": _l("listed"), "paused": _l("paused"),
+                "archived": _l("archived")}
 
 
 def _choices(vocabulary: dict) -> list:
-    return [SelectChoice(code, f"{en} · {ko}") for code, (en, ko) in vocabulary.items()]
+    """A vocabulary's choices in the page's language (call it while a request is read)."""
+    return [SelectChoice(code, pick(pair)) for code, pair in vocabulary.items()]
 
 
 class SpaceForm(FlaskForm):
-    title = StringField("Name of the space · 공간 이름", render_kw={"maxlength": 200})
-    owner_kind = RadioField("Who owns it · 소유 형태", choices=_choices(OWNER_KINDS),
-                            default="public", validate_choice=False)
-    description = TextAreaField("About the space · 공간 소개",
+    """Read while a request is: its choices are in the page's language."""
+
+    title = StringField(_l("Name of the space"), render_kw={"maxlength": 200})
+    owner_kind = RadioField(_l("Who owns it"), choices=[], default="public",
+                            validate_choice=False)
+    description = TextAreaField(_l("About the space"),
                                 render_kw={"rows": 3, "maxlength": 5000})
-    address = StringField("Address · 주소", render_kw={"maxlength": 300})
+    address = StringField(_l("Address"), render_kw={"maxlength": 300})
     # text keypads: phones' number pads have no minus sign (basements, western longitudes)
-    lat = StringField("Latitude · 위도")
-    lon = StringField("Longitude · 경도")
-    floor_area_m2 = StringField("Floor area (m²) · 면적", render_kw={"inputmode": "decimal"})
-    capacity = StringField("People it holds at once · 수용 인원",
+    lat = StringField(_l("Latitude"))
+    lon = StringField(_l("Longitude"))
+    floor_area_m2 = StringField(_l("Floor area (m²)"), render_kw={"inputmode": "decimal"})
+    capacity = StringField(_l("People it holds at once"),
                            render_kw={"inputmode": "numeric"})
-    floor_level = StringField("Floor · 층")
-    divisible_room_m2 = StringField("Or: rooms of about (m²) · 방 크기",
+    floor_level = StringField(_l("Floor"))
+    divisible_room_m2 = StringField(_l("Or: rooms of about (m²)"),
                                     render_kw={"inputmode": "decimal"})
-    divisible_rooms = StringField("How many such rooms · 방 개수",
+    divisible_rooms = StringField(_l("How many such rooms"),
                                   render_kw={"inputmode": "numeric"})
-    accessibility = Checkboxes("Access · 접근성", choices=_choices(ACCESSIBILITY),
-                               validate_choice=False)
-    amenities = Checkboxes("Equipped with · 시설", choices=_choices(AMENITIES),
-                           validate_choice=False)
-    allowed_uses = Checkboxes("Uses allowed (none ticked: any) · 허용 용도", choices=[],
+    accessibility = Checkboxes(_l("Access"), choices=[], validate_choice=False)
+    amenities = Checkboxes(_l("Equipped with"), choices=[], validate_choice=False)
+    allowed_uses = Checkboxes(_l("Uses allowed (none ticked: any)"), choices=[],
                               validate_choice=False)
-    available_from = StringField("Available from · 이용 가능 시작일", render_kw={"type": "date"})
-    available_to = StringField("Available until · 이용 가능 종료일", render_kw={"type": "date"})
-    cost_kind = RadioField("Cost · 이용료", choices=_choices(COST_KINDS), default="free",
-                           validate_choice=False)
-    cost_amount = StringField("Amount · 금액", render_kw={"inputmode": "decimal"})
-    condition_notes = TextAreaField("Condition and terms · 상태와 이용 조건",
+    available_from = StringField(_l("Available from"), render_kw={"type": "date"})
+    available_to = StringField(_l("Available until"), render_kw={"type": "date"})
+    cost_kind = RadioField(_l("Cost"), choices=[], default="free", validate_choice=False)
+    cost_amount = StringField(_l("Amount"), render_kw={"inputmode": "decimal"})
+    condition_notes = TextAreaField(_l("Condition and terms"),
                                     render_kw={"rows": 2, "maxlength": 5000})
-    status = RadioField("Status · 상태", choices=[SelectChoice(c, t) for c, t in
-                                                  STATUS_CHOICES.items()],
+    status = RadioField(_l("Status"), choices=[SelectChoice(c, t) for c, t in
+                                               STATUS_CHOICES.items()],
                         default="draft", validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.allowed_uses.choices = [SelectChoice(a.code, f"{a.name_en} · {a.name_ko}")
+        self.owner_kind.choices = _choices(OWNER_KINDS)
+        self.accessibility.choices = _choices(ACCESSIBILITY)
+        self.amenities.choices = _choices(AMENITIES)
+        self.cost_kind.choices = _choices(COST_KINDS)
+        self.allowed_uses.choices = [SelectChoice(a.code, pick((a.name_en, a.name_ko)))
                                      for a in load_activities().values()]
-        label_day_rows(self, "opens · 시작", "closes · 종료")
+        label_day_rows(self, _("opens"), _("closes"))
 
     def day_rows(self) -> list:
         return day_rows(self)
@@ -127,7 +136,7 @@ def new():
     city = catalogue.pick_city(request.values.get("city"),
                                current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
     if city is None:
-        return render_template("error.html", status=404, message="No city is loaded yet.",
+        return render_template("error.html", status=404, message=_("No city is loaded yet."),
                                problems=[]), 404
     return _form(city, None, lambda v: spaces.create_space(actor(), v))
 
@@ -152,7 +161,8 @@ def _form(city, values: dict | None, save):
                 preview = spaces.preview_place(actor(), data)
             else:
                 saved = save(data)
-                flash(f"Saved · 저장했습니다: {saved.title} ({saved.status})", "success")
+                flash(_("Saved: %(title)s (%(status)s)", title=saved.title,
+                        status=STATUS_NAMES.get(saved.status, saved.status)), "success")
                 return redirect(url_for("rooms.my_places"))
         except ValidationError as exc:
             show_problems(form, exc, aliases=ALIASES)

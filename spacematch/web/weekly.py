@@ -6,19 +6,20 @@ A time input cannot say 24:00, so 23:59 stands for "until midnight" both ways.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Form as SubForm
 from wtforms import FormField, StringField
 
 from ..domain.schedule import DAYS
 
-DAY_NAMES = {"mon": "Monday · 월", "tue": "Tuesday · 화", "wed": "Wednesday · 수",
-             "thu": "Thursday · 목", "fri": "Friday · 금", "sat": "Saturday · 토",
-             "sun": "Sunday · 일"}
+DAY_NAMES = {"mon": _l("Monday"), "tue": _l("Tuesday"), "wed": _l("Wednesday"),
+             "thu": _l("Thursday"), "fri": _l("Friday"), "sat": _l("Saturday"),
+             "sun": _l("Sunday")}
 
 
 class DayHours(SubForm):
-    opens = StringField("Opens · 시작", render_kw={"type": "time"})
-    closes = StringField("Closes · 종료", render_kw={"type": "time"})
+    opens = StringField(_l("Opens"), render_kw={"type": "time"})
+    closes = StringField(_l("Closes"), render_kw={"type": "time"})
 
 
 def add_day_rows(form_class) -> None:
@@ -32,6 +33,8 @@ def day_rows(form) -> list:
 
 
 def label_day_rows(form, opens: str, closes: str) -> None:
+    """Label each row's two fields with its weekday, in the page's language: call it while
+    a request is read (``opens`` and ``closes`` already translated)."""
     for day, row in zip(DAYS, day_rows(form), strict=True):
         row.opens.label.text = f"{DAY_NAMES[day]}: {opens}"
         row.closes.label.text = f"{DAY_NAMES[day]}: {closes}"

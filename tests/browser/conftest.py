@@ -78,9 +78,10 @@ def page(browser):
     return new_page(browser)
 
 
-def new_page(browser, width=1280, height=800):
+def new_page(browser, width=1280, height=800, locale="en-US"):
+    """A page in a browser that reads ``locale`` (its Accept-Language) first."""
     return browser.new_page(viewport={"width": width, "height": height},
-                            reduced_motion="reduce")
+                            reduced_motion="reduce", locale=locale)
 
 
 def watch(page, origin):

@@ -41,18 +41,32 @@ PAGES = {
     "sign-up": ("/sign-up", 200, "main form"),
     "not-found": ("/spaces/99999999", 404, "h1"),
     "bad-input": ("/plan?city=seoul&priority=nan", 400, "h1"),
+    "overview": ("/overview?city=seoul", 200, MAP_READY),
+    "overview-neighbourhoods": ("/overview?city=seoul&level=neighbourhood&sort=name", 200,
+                                MAP_READY),
+    "area": ("area", 200, MAP_READY),
+    # Korean pages (the browser asks for Korean): <html lang="ko"> and Korean text throughout
+    "home-seoul-ko": ("ko:/?city=seoul", 200, MAP_READY),
+    "project-suggestions-ko": ("ko:project-suggestions", 200, MAP_READY),
+    "plan-ko": ("ko:/plan?city=seoul", 200, "[data-testid=pairings] tbody tr"),
+    "overview-ko": ("ko:/overview?city=seoul", 200, MAP_READY),
+    "sign-up-ko": ("ko:/sign-up", 200, "main form"),
+    "not-found-ko": ("ko:/spaces/99999999", 404, "h1"),
 }
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_has_no_wcag_21_aa_violations(server, browser, axe, demo_sqlite_app, name):
     where, status, *shows = PAGES[name]
+    locale = "ko-KR" if where.startswith("ko:") else "en-US"
+    where = where.removeprefix("ko:")
     path = where if where.startswith("/") else _find(server, demo_sqlite_app, where)
     found = []
     for width, height in SCREENS:
-        page = new_page(browser, width, height)
+        page = new_page(browser, width, height, locale=locale)
         response = page.goto(server + path)
         assert response.status == status, f"{path} answered {response.status}"
+        assert page.get_attribute("html", "lang") == locale[:2]
         for selector in shows:
             page.wait_for_selector(selector, state="attached", timeout=MAP_TIMEOUT_MS)
         found += [f"{width}px {path}: {v}" for v in _violations(page, axe)]
@@ -227,6 +241,9 @@ def _find(server: str, app, which: str) -> str:
         project_id = _store_unhostable_project(app)
         assert not _json(f"{server}/api/projects/{project_id}/suggestions")["suggestions"]
         return f"/projects/{project_id}"
+    if which == "area":
+        with app.app_context():
+            return f"/areas/{db.session.scalar(select(Area.id).where(Area.name == '종로구'))}"
     first = _json(f"{server}/api/cities/seoul/plan")["pairings"][0]
     if which == "space":
         return f"/spaces/{first['space_id']}"

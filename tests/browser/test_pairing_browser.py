@@ -8,7 +8,7 @@ and 390 px; screenshots of each step go to screenshots/.
 import pytest
 from sqlalchemy import select
 
-from spacematch.db.models import Space
+from spacematch.db.models import City, Space
 from spacematch.extensions import db
 from spacematch.services.users import create_user
 
@@ -119,6 +119,38 @@ def _sign_up_and_describe(browser, server, check):
     return page, int(page.url.rsplit("/", 1)[1])
 
 
+def _place_between(app, point, near_m, far_m) -> int:
+    """A listed place of the demo between ``near_m`` and ``far_m`` from ``point``."""
+    import math
+
+    from geoalchemy2.shape import to_shape
+
+    with app.app_context():
+        rows = db.session.execute(select(Space.id, Space.location).join(City).where(
+            Space.status == "listed", City.slug == "seoul").order_by(Space.id)).all()
+    lat0 = math.radians(point["lat"])
+    for space_id, location in rows:
+        pt = to_shape(location)
+        dx = math.radians(pt.x - point["lon"]) * math.cos(lat0) * 6_371_000
+        dy = math.radians(pt.y - point["lat"]) * 6_371_000
+        if near_m < math.hypot(dx, dy) < far_m:
+            return space_id
+    raise AssertionError("no demo place at that distance")
+
+
+def _why_not(page, space_id):
+    """Click a place of the project map's other listed places and wait for its answer."""
+    at = page.evaluate("""id => {
+        const h = window.spacematchMap, m = h.others.markersById[id];
+        h.map.setView(m.getLatLng(), 17);
+        const box = h.map.getContainer().getBoundingClientRect();
+        const p = h.map.latLngToContainerPoint(m.getLatLng());
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""", space_id)
+    page.mouse.click(at["x"], at["y"])
+    page.wait_for_selector(".leaflet-popup-content .sm-why[data-why-ready=fails]")
+
+
 def _sign_in(browser, server, email):
     page = new_page(browser, *SCREENS[0])
     page.goto(f"{server}/sign-in")
@@ -159,6 +191,13 @@ def test_a_group_asks_the_owner_accepts_an_official_approves(
                             timeout=MAP_TIMEOUT_MS)
     ask = group.locator(f"a[href='/projects/{project}/spaces/{place}/request']")
     assert ask.count() == 1, "the place is not among the project's suggestions"
+    # "why not this one?" of a place on the map that is not suggested: too far away
+    far = _place_between(demo_sqlite_app, REPAIR, 2300, 2900)
+    _why_not(group, far)
+    why = group.locator(".leaflet-popup-content .sm-why")
+    assert why.locator("li[data-criterion=distance]").inner_text().endswith(
+        "away, beyond your 2.0 km")
+    check(group, "0-why-not")
     ask.click()
     group.wait_for_selector("[data-testid=request-place]")
     assert group.locator("[data-testid=request-place]").inner_text() == PLACE["title"]

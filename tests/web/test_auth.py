@@ -52,7 +52,7 @@ def signed_in_as(client) -> str | None:
     """The name in the header, or None when the header offers "Sign in"."""
     page = client.get("/projects").get_data(as_text=True)
     if ">Sign out</button>" in page:
-        return html.unescape(re.search(r'title="Your account · 내 계정">([^<]*)<', page)[1])
+        return html.unescape(re.search(r'title="Your account">([^<]*)<', page)[1])
     assert ">Sign in</a>" in page
     return None
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from spacematch.db.models import City, Match, Project, Room, Space
+from spacematch.db.models import Area, City, Match, Project, Room, Space
 from spacematch.extensions import db
 from spacematch.services.users import create_user
 
@@ -79,6 +79,7 @@ FORBIDDEN = Outcome("forbidden", _status(403))             # denied: wrong role 
 
 ROOMS = Outcome("back to the rooms", _redirect("/spaces/", True))  # done or refused there
 PLAN = Outcome("back to the plan", _redirect("/plan", True))  # nothing ticked: refused there
+BACK = Outcome("back to the page", _redirect("/"))  # the language switch: no next page given
 
 EVERYONE = (PAGE,) * 6
 
@@ -171,6 +172,9 @@ TARGETS: dict[str, Callable] = {
     "/api/projects/<int:project_id>/spaces/<int:space_id>": a_project_and_a_space,
     "/api/spaces/<int:space_id>/could-host": a_space,
     "/spaces/<int:space_id>/rooms": a_space,
+    "/areas/<int:area_id>": lambda w: Target({"area_id": db.session.scalar(
+        select(Area.id).where(Area.name == "종로구"))}),
+    "/language/<code>": lambda w: Target({"code": "ko"}),
     "/spaces/<int:space_id>/rooms/new": a_space,
     "/rooms/<int:room_id>/edit": a_room,
     "/rooms/<int:room_id>/pause": a_room,
@@ -221,6 +225,9 @@ EXPECTED: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("/projects", "GET"): EVERYONE,
     ("/projects/<int:project_id>", "GET"): EVERYONE,
     ("/plan", "GET"): EVERYONE,
+    ("/overview", "GET"): EVERYONE,
+    ("/areas/<int:area_id>", "GET"): EVERYONE,
+    ("/language/<code>", "GET"): (BACK,) * 6,
     ("/sign-in", "GET"): anonymous_only(PAGE),
     ("/sign-in", "POST"): anonymous_only(FORM),
     ("/sign-up", "GET"): anonymous_only(PAGE),

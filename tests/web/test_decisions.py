@@ -44,8 +44,8 @@ def test_officials_read_the_decisions_by_district_person_and_date(seoul_app):
     assert _steps(official, f"&from={tomorrow}") == []
     bad = official.get(f"/decisions?city=seoul&from={tomorrow}&to={today}&district=x")
     text = bad.get_data(as_text=True)
-    assert bad.status_code == 400 and "to: is before the start" in text
-    assert "district: must be the id of a district" in text
+    assert bad.status_code == 400 and "<strong>to</strong>: is before the start" in text
+    assert "<strong>district</strong>: must be the id of a district" in text
     assert official.get("/decisions?city=seoul&district=999999").status_code == 404
     for who in ("group", "owner"):
         assert w[who].get("/decisions?city=seoul").status_code == 403

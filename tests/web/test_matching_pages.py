@@ -18,7 +18,7 @@ def test_space_page_shows_what_it_could_host_first(client):
     plan = client.get("/api/cities/seoul/plan").get_json()
     space_id = plan["pairings"][0]["space_id"]
     html = client.get(f"/spaces/{space_id}").get_data(as_text=True)
-    hosting, facts = html.index("What it could host"), html.index("The space · 공간 정보")
+    hosting, facts = html.index("What it could host"), html.index("The space")
     assert hosting < facts
     fits = [a for a in client.get(f"/api/spaces/{space_id}/could-host").get_json()["activities"]
             if a["fits"]]
@@ -37,7 +37,11 @@ def test_project_list_and_page(client, demo_sqlite_app):
     page = client.get(f"/projects/{pid}").get_data(as_text=True)
     ranks = re.findall(r'<span class="sm-rank">(\d+)</span>', page)
     assert ranks == [str(i) for i in range(1, len(expected) + 1)]
-    assert expected[0].title in page and expected[0].explanation[2]["ko"] in page
+    assert expected[0].title in page and expected[0].explanation[2]["en"] in page
+    korean = client.get(f"/projects/{pid}", headers={"Accept-Language": "ko"})
+    text = korean.get_data(as_text=True)
+    assert expected[0].explanation[2]["ko"] in text
+    assert expected[0].explanation[2]["en"] not in text
     assert 'class="folium-map"' in page
 
 

@@ -46,7 +46,10 @@ def test_a_group_describes_a_project_then_edits_it(seoul_app):
     client = _group(app)
     form = client.get("/projects/new?city=seoul").get_data(as_text=True)
     assert form.count('name="activity"') == 15  # every activity, first
-    assert "Jongno-gu · 종로구" in form and "— Sajik-dong" in html.unescape(form)
+    assert ">Jongno-gu<" in form and "— Sajik-dong" in html.unescape(form)
+    korean = html.unescape(client.get("/projects/new?city=seoul",
+                                      headers={"Accept-Language": "ko"}).get_data(as_text=True))
+    assert ">종로구<" in korean and "— 사직동" in korean and "Sajik-dong" not in korean
 
     answer = _post(client, "/projects/new?city=seoul", **{
         **FORM, "title": "", "participants": "lots", "lat": "137.5",
