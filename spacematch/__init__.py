@@ -71,6 +71,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
 
     from .api import bp as api_bp
     from .web import bp as web_bp
+    from .web.admin import bp as admin_bp
     from .web.auth import bp as auth_bp
     from .web.errors import register_error_handlers
     from .web.overview import bp as overview_bp
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(project_forms_bp)
     app.register_blueprint(space_forms_bp)
     app.register_blueprint(overview_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
     register_error_handlers(app)
     return app

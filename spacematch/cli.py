@@ -82,6 +82,22 @@ def load_reference_cmd(folder: Path, strict: bool) -> None:
     _print_report(report)
 
 
+@main.command("start-due-pairings")
+@with_appcontext
+def start_due_pairings_cmd() -> None:
+    """Make approved pairings whose first day has come active (pages do it too; run it
+    daily from cron so the timeline says so on the day)."""
+    from .services.database import require_schema
+    from .services.pairings import start_due
+
+    try:
+        require_schema()
+        started = start_due()
+    except SpacematchError as exc:
+        _fail(exc)
+    click.echo(f"{len(started)} pairing(s) started" + (f": {started}" if started else ""))
+
+
 @main.command("load-demo")
 @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=Path("data"), show_default=True, help="The project's data folder.")

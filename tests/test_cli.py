@@ -48,3 +48,9 @@ def test_init_db_is_repeatable(runner):
     for _ in range(2):
         result = runner.invoke(main, ["init-db"])
         assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_start_due_pairings_says_how_many_it_started(runner):
+    result = runner.invoke(main, ["start-due-pairings"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "0 pairing(s) started"

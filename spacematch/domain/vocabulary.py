@@ -192,3 +192,9 @@ CRITERION_NAMES = {
 PROJECT_STATUS_KO = {"draft": "임시 저장", "open": "모집 중", "matched": "매칭됨", "closed": "종료"}
 SPACE_STATUS_KO = {"draft": "임시 저장", "listed": "공개", "paused": "일시 중지",
                    "archived": "보관"}
+
+# the roles as a page names them (English, Korean)
+ROLE_LABELS = {"group": ("Community group", "지역 활동 단체"),
+               "owner": ("Space owner", "공간 소유자"),
+               "official": ("Local official", "담당 공무원"),
+               "admin": ("Administrator", "관리자")}

@@ -25,6 +25,7 @@ spacematch.domain.workflow.IllegalTransition: This pairing is accepted: it canno
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from .errors import N_, Conflict, FieldProblem, PermissionDenied, ValidationError
 from .vocabulary import Text
@@ -36,6 +37,7 @@ UNDECIDED = ("requested", "proposed", "accepted")  # before an official's decisi
 HOLDING = ("approved", "active")  # these hold their room's hours
 ENDED = ("rejected", "declined", "withdrawn", "completed", "cancelled")
 PARTIES = ("group", "owner", "official")
+SYSTEM = "system"  # no person: the service itself, starting a pairing on its first day
 ORIGINS = ("request", "proposal")
 
 # action: (statuses it applies to, parties who may take it, whether a reason is required)
@@ -45,7 +47,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
     "withdraw": (UNDECIDED, ("group", "owner"), False),
     "approve": (("accepted",), ("official",), False),
     "reject": (("accepted",), ("official",), True),
-    "start": (("approved",), ("owner", "official"), False),
+    "start": (("approved",), ("owner", "official", SYSTEM), False),
     "complete": (("active",), ("group", "owner", "official"), False),
     "cancel": (HOLDING, ("group", "owner", "official"), True),
 }
@@ -121,7 +123,7 @@ def check_party(action: str, parties: set[str]) -> None:
                                               action=repr(action)))
     who = ACTIONS[action][1]
     if not set(who) & parties:
-        names = Text.joined(" or ", (_PARTY_NAMES[w] for w in who), " 또는 ")
+        names = Text.joined(" or ", (_PARTY_NAMES[w] for w in who if w != SYSTEM), " 또는 ")
         raise PermissionDenied(N_("Only %(names)s may %(action)s a pairing."), names=names,
                                action=Text(action, ACTION_NAMES[action]))
 
@@ -171,6 +173,21 @@ def _why_not(state: PairingState, action: str, parties: set[str]) -> tuple[str, 
     return N_("This pairing is %(status)s: it cannot be %(done)s."), {
         "status": Text(state.status, STATUS_NAMES[state.status]),
         "done": Text(PAST[action], DONE_NAMES[action])}
+
+
+def due_to_start(state: PairingState, starts_on: date | None, today: date) -> bool:
+    """An approved pairing becomes active on its first day (at once when it names none).
+
+    >>> approved = PairingState("approved", "request", True, True)
+    >>> due_to_start(approved, date(2027, 3, 1), date(2027, 2, 28))
+    False
+    >>> due_to_start(approved, date(2027, 3, 1), date(2027, 3, 1)), due_to_start(approved, None,
+    ...     date(2027, 3, 1))
+    (True, True)
+    >>> due_to_start(PairingState("accepted", "request", True, True), None, date(2027, 3, 1))
+    False
+    """
+    return state.status == "approved" and (starts_on is None or starts_on <= today)
 
 
 def clean_message(value, field: str = "message", *, required: bool = False) -> str | None:

@@ -330,6 +330,32 @@ def act(actor, match_id: int, action: str, message: str | None = None) -> Pairin
     return view_of(match)
 
 
+def start_due(today: date | None = None) -> list[int]:
+    """Approved pairings whose first day has come (``today``, else the real one) become
+    active, each with a timeline step no person took. Returns their ids.
+
+    Cheap when nothing is due (one indexed read outside the lock), so pages about pairings
+    call it first; ``spacematch start-due-pairings`` does it from cron as well."""
+    today = today or date.today()
+    due = [Match.status == "approved",
+           or_(Match.starts_on.is_(None), Match.starts_on <= today)]
+    if db.session.scalar(select(Match.id).where(*due).limit(1)) is None:
+        return []
+    started = []
+    with versioning.locked_write():
+        # read again under the lock: another worker may have started them meanwhile
+        for match in db.session.scalars(select(Match).where(*due).order_by(Match.id)
+                                        .execution_options(populate_existing=True)):
+            state = state_of(match)
+            if not workflow.due_to_start(state, match.starts_on, today):
+                continue
+            match.status = workflow.advance(state, "start", {workflow.SYSTEM}).status
+            # approved and active both hold the room's hours: no index changes
+            _event(None, match, "approved", match.status, None, action="start")
+            started.append(match.id)
+    return started
+
+
 def _still_bookable(match: Match) -> None:
     """Under the lock, with the place's row locked: the place listed, the room offered and
     open at the pairing's hours, its last day not past, and no clash with an approved or
@@ -397,8 +423,9 @@ def _project_status(match: Match) -> None:
 
 def _event(actor, match: Match, before: str | None, after: str, message: str | None,
            action: str) -> None:
-    db.session.add(MatchEvent(match_id=match.id, actor_id=actor.id, from_status=before,
-                              to_status=after, reason=message))
+    """A timeline step and its audit event; ``actor`` None: the service itself."""
+    db.session.add(MatchEvent(match_id=match.id, actor_id=actor.id if actor else None,
+                              from_status=before, to_status=after, reason=message))
     record(actor, f"pairing.{action}", match,
            before={"status": before} if before else None,
            after={"status": after, "project": match.project_id, "space": match.space_id},

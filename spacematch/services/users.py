@@ -82,6 +82,11 @@ def _view(user: User) -> UserView:
                     session_token=hashlib.sha256(user.password_hash.encode()).hexdigest()[:20])
 
 
+def account_view(user: User) -> UserView:
+    """The plain view of a stored account."""
+    return _view(user)
+
+
 def require_role(actor: Actor | None, *roles: str) -> Actor:
     """Return ``actor`` if signed in with one of ``roles`` (admins may do anything)."""
     if actor is None or not actor.is_active:

@@ -36,7 +36,7 @@ def _tiles() -> tuple[str, str]:
 def _helpers():
     vocabularies = {"access": vocabulary.ACCESSIBILITY, "amenity": vocabulary.AMENITIES,
                     "owner": vocabulary.OWNER_KINDS, "cost": vocabulary.COST_KINDS,
-                    "beneficiary": vocabulary.BENEFICIARIES}
+                    "beneficiary": vocabulary.BENEFICIARIES, "role": vocabulary.ROLE_LABELS}
 
     def label(code: str, kind: str) -> str:
         """A code's name in the page's language."""

@@ -32,6 +32,12 @@ from .weekly import add_day_rows, day_rows, fill_day_rows, label_day_rows, read_
 
 bp = Blueprint("pairings", __name__)
 
+
+@bp.before_request
+def _start_due_pairings():
+    # a pairing whose first day has come is active when anyone looks at pairings
+    pairings.start_due()
+
 ACTION_LABELS = {
     "accept": _l("Accept"), "decline": _l("Decline"), "withdraw": _l("Withdraw"),
     "approve": _l("Approve"), "reject": _l("Reject"), "start": _l("Mark as started"),

@@ -245,7 +245,8 @@ def test_a_group_asks_the_owner_accepts_an_official_approves(
     official.wait_for_selector("#message-reject-error >> text=a reason is required to reject")
     check(official, "8-reject-needs-a-reason")
     official.click("form[data-action=approve] button")
-    official.wait_for_selector("[data-testid=pairing-status] >> text=Approved")
+    official.wait_for_selector("[data-testid=timeline] li[data-to=approved]")
+    official.wait_for_selector("[data-testid=pairing-status] >> text=Active")
     check(official, "9-approved")
     official.goto(f"{server}/decisions?city=seoul")
     official.wait_for_selector(f"[data-testid=decisions] [data-pairing='{pairing}']"
@@ -258,7 +259,8 @@ def test_a_group_asks_the_owner_accepts_an_official_approves(
         page.wait_for_selector("[data-testid=timeline] li[data-to=approved]")
         steps = page.locator("[data-testid=timeline] li").evaluate_all(
             "items => items.map(i => i.dataset.to)")
-        assert steps == ["requested", "accepted", "approved"]
+        # no first day was named: active at once, by itself
+        assert steps == ["requested", "accepted", "approved", "active"]
     assert "Jongno official" in group.locator("[data-testid=timeline]").inner_text()
     check(group, "10-group-sees-approval")
     for page in (group, owner, official):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from spacematch.db.models import Area, City, Match, Project, Room, Space
+from spacematch.db.models import Area, City, Match, Project, Room, Space, User
 from spacematch.extensions import db
 from spacematch.services.users import create_user
 
@@ -80,6 +80,7 @@ FORBIDDEN = Outcome("forbidden", _status(403))             # denied: wrong role 
 ROOMS = Outcome("back to the rooms", _redirect("/spaces/", True))  # done or refused there
 PLAN = Outcome("back to the plan", _redirect("/plan", True))  # nothing ticked: refused there
 BACK = Outcome("back to the page", _redirect("/"))  # the language switch: no next page given
+ACCOUNTS = Outcome("back to the accounts", _redirect("/admin/accounts"))
 
 EVERYONE = (PAGE,) * 6
 
@@ -141,6 +142,13 @@ def a_project_and_a_space(w) -> Target:
                   (Project, project, "group_id"))
 
 
+def _bystander(w) -> int:
+    """An account no persona uses, whose role the admin "changes" to the one it has."""
+    found = db.session.scalar(select(User.id).where(User.email == "bystander@example.org"))
+    return found or create_user(email="bystander@example.org", password=PASSWORD,
+                                role="group", display_name="Bystander", system=True).id
+
+
 def a_pairing(w) -> Target:
     """A group's request for the first listed space; "the record owner" owns the space."""
     project, space = _open_project(w), _listed_space(w)
@@ -175,6 +183,7 @@ TARGETS: dict[str, Callable] = {
     "/areas/<int:area_id>": lambda w: Target({"area_id": db.session.scalar(
         select(Area.id).where(Area.name == "종로구"))}),
     "/language/<code>": lambda w: Target({"code": "ko"}),
+    "/admin/accounts/<int:user_id>/role": lambda w: Target({"user_id": _bystander(w)}),
     "/spaces/<int:space_id>/rooms/new": a_space,
     "/rooms/<int:room_id>/edit": a_room,
     "/rooms/<int:room_id>/pause": a_room,
@@ -206,6 +215,7 @@ FORMS: dict[tuple[str, str], dict] = {
     ("/projects/<int:project_id>/spaces/<int:space_id>/request", "POST"): {
         "room": "", "message": "a\x00b"},
     ("/plan/proposals", "POST"): {"city": "seoul"},  # nothing ticked
+    ("/admin/accounts/<int:user_id>/role", "POST"): {"role": "group"},
     ("/projects/new", "POST"): {"city": "seoul", "title": "", "participants": "many"},
     ("/projects/<int:project_id>/edit", "POST"): {"title": "", "participants": "many"},
     ("/spaces/new", "POST"): {"city": "seoul", "title": "", "capacity": "many"},
@@ -228,6 +238,9 @@ EXPECTED: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("/overview", "GET"): EVERYONE,
     ("/areas/<int:area_id>", "GET"): EVERYONE,
     ("/language/<code>", "GET"): (BACK,) * 6,
+    ("/admin/accounts", "GET"): (SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, PAGE),
+    ("/admin/accounts/<int:user_id>/role", "POST"): (SIGN_IN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+                                                      FORBIDDEN, ACCOUNTS),
     ("/sign-in", "GET"): anonymous_only(PAGE),
     ("/sign-in", "POST"): anonymous_only(FORM),
     ("/sign-up", "GET"): anonymous_only(PAGE),

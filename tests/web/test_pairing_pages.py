@@ -124,13 +124,15 @@ def test_a_group_asks_the_owner_accepts_and_an_official_approves(seoul_app):
     answer = _post(w["official"], f"/pairings/{pairing}/approve", f"/pairings/{pairing}",
                    message="")
     assert answer.status_code == 302
-    assert _status(w["group"], pairing) == "Approved"
+    # it names no first day: it is active at once, a step that no person took
+    assert _status(w["group"], pairing) == "Active"
     timeline = w["group"].get(f"/pairings/{pairing}").get_data(as_text=True)
     steps = re.findall(r'<li class="mb-2" data-to="(\w+)">.*?· ([^·<]+) ·', timeline, re.S)
     assert [(to, who.strip()) for to, who in steps] == [
-        ("requested", "The group"), ("accepted", "The owner"), ("approved", "The official")]
+        ("requested", "The group"), ("accepted", "The owner"), ("approved", "The official"),
+        ("active", "system")]
     assert "Welcome! Keys at the desk." in timeline
-    assert "Approved" in w["owner"].get("/pairings").get_data(as_text=True)
+    assert "Active" in w["owner"].get("/pairings").get_data(as_text=True)
 
 
 def test_hours_an_approved_pairing_holds_cannot_be_asked_for_again(seoul_app):
@@ -141,7 +143,7 @@ def test_hours_an_approved_pairing_holds_cannot_be_asked_for_again(seoul_app):
                   .headers["Location"].rsplit("/", 1)[1])
     _post(w["owner"], f"/pairings/{pairing}/accept", f"/pairings/{pairing}", message="")
     _post(w["official"], f"/pairings/{pairing}/approve", f"/pairings/{pairing}", message="")
-    assert _status(w["official"], pairing) == "Approved"
+    assert _status(w["official"], pairing) == "Active"  # no first day named: at once
     other = f"/projects/{w['other_project']}/spaces/{w['place']}/request"
     answer = _post(w["other"], other, **_request_data(w["workshop"], **{
         "hours_sat-opens": "15:00", "hours_sat-closes": "18:00"}))

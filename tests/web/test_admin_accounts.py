@@ -1,0 +1,89 @@
+"""Admins make officials in the browser: every account with its role, a change with an
+audit event; no one else may, and an admin cannot change their own role."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from spacematch.db.models import AuditEvent, User
+from spacematch.extensions import db
+from spacematch.services.users import create_user
+
+from .test_auth import GOOD, sign_in, token
+
+HOSTILE = '<img src=x onerror="alert(1)">Kim'
+
+
+def _people(app):
+    with app.app_context():
+        admin = create_user(email="admin@example.org", password=GOOD, role="admin",
+                            display_name="Admin", system=True)
+        kim = create_user(email="kim@seoul.go.kr", password=GOOD, role="group",
+                          display_name=HOSTILE, system=True)
+        return admin.id, kim.id
+
+
+def _role(app, user_id):
+    with app.app_context():
+        return db.session.get(User, user_id).role
+
+
+def test_an_admin_makes_an_official(backend_app):
+    app = backend_app
+    admin, kim = _people(app)
+    client = app.test_client()
+    sign_in(client, "admin@example.org")
+    page = client.get("/admin/accounts").get_data(as_text=True)
+    assert f'data-account="{kim}"' in page and HOSTILE not in page and "&lt;img src=x" in page
+    assert 'data-testid="own-role">Administrator<' in page  # one's own role: not a form
+    assert f'action="/admin/accounts/{admin}/role"' not in page
+    found = client.get("/admin/accounts?q=SEOUL.GO").get_data(as_text=True)
+    assert f'data-account="{kim}"' in found and f'data-account="{admin}"' not in found
+    assert 'data-account' not in client.get("/admin/accounts?q=%25").get_data(as_text=True)
+
+    answer = client.post(f"/admin/accounts/{kim}/role", data={
+        "role": "official", "csrf_token": token(client, "/admin/accounts")})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/admin/accounts"
+    assert _role(app, kim) == "official"
+    flashed = client.get("/admin/accounts").get_data(as_text=True)
+    assert "is now: Local official" in flashed
+    with app.app_context():
+        audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.role")
+                                   ).one()
+        assert (audit.actor_id, audit.entity_id, audit.before, audit.after) == (
+            admin, kim, {"role": "group"}, {"role": "official"})
+
+    official = app.test_client()
+    sign_in(official, "kim@seoul.go.kr")
+    assert official.get("/review").status_code == 200  # an official's page now
+
+
+def test_bad_roles_and_ones_own_role_are_refused_and_nothing_changes(app):
+    admin, kim = _people(app)
+    client = app.test_client()
+    sign_in(client, "admin@example.org")
+    csrf = token(client, "/admin/accounts")
+    answer = client.post(f"/admin/accounts/{kim}/role", data={"role": "king", "csrf_token": csrf})
+    assert answer.status_code == 302
+    page = client.get("/admin/accounts").get_data(as_text=True)
+    assert "must be one of group, owner, official, admin" in page
+    assert _role(app, kim) == "group"
+    client.post(f"/admin/accounts/{admin}/role", data={"role": "group", "csrf_token": csrf})
+    assert "You cannot change your own role" in client.get("/admin/accounts").get_data(
+        as_text=True)
+    assert _role(app, admin) == "admin"
+    assert client.post("/admin/accounts/999999/role", data={
+        "role": "official", "csrf_token": csrf}).status_code == 404
+
+
+def test_no_one_but_an_admin_may_see_or_change_roles(app):
+    _, kim = _people(app)
+    anonymous = app.test_client()
+    assert anonymous.get("/admin/accounts").status_code == 302
+    group = app.test_client()
+    sign_in(group, "kim@seoul.go.kr")
+    assert group.get("/admin/accounts").status_code == 403
+    answer = group.post(f"/admin/accounts/{kim}/role", data={
+        "role": "admin", "csrf_token": token(group, "/account/password")})
+    assert answer.status_code == 403 and _role(app, kim) == "group"
+    assert 'href="/admin/accounts"' not in group.get("/").get_data(as_text=True)
