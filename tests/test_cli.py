@@ -50,7 +50,12 @@ def test_init_db_is_repeatable(runner):
         assert result.exit_code == 0 and "up to date" in result.output
 
 
-def test_start_due_pairings_says_how_many_it_started(runner):
+def test_start_due_pairings_says_how_many_it_started(runner, monkeypatch):
     result = runner.invoke(main, ["start-due-pairings"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "0 pairing(s) started"
+    assert result.output.strip() == "0 pairing(s) started"  # an empty database: none due
+    from spacematch.services import pairings
+
+    monkeypatch.setattr(pairings, "start_due", lambda: [7, 9])
+    assert runner.invoke(main, ["start-due-pairings"]).output.strip() == \
+        "2 pairing(s) started: [7, 9]"

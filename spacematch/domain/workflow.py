@@ -175,8 +175,10 @@ def _why_not(state: PairingState, action: str, parties: set[str]) -> tuple[str, 
         "done": Text(PAST[action], DONE_NAMES[action])}
 
 
-def due_to_start(state: PairingState, starts_on: date | None, today: date) -> bool:
-    """An approved pairing becomes active on its first day (at once when it names none).
+def due_to_start(state: PairingState, starts_on: date | None, today: date,
+                 ends_on: date | None = None) -> bool:
+    """An approved pairing becomes active on its first day (at once when it names none),
+    unless its last day has passed too (it holds nothing any more: nothing to start).
 
     >>> approved = PairingState("approved", "request", True, True)
     >>> due_to_start(approved, date(2027, 3, 1), date(2027, 2, 28))
@@ -186,8 +188,11 @@ def due_to_start(state: PairingState, starts_on: date | None, today: date) -> bo
     (True, True)
     >>> due_to_start(PairingState("accepted", "request", True, True), None, date(2027, 3, 1))
     False
+    >>> due_to_start(approved, None, date(2027, 3, 1), ends_on=date(2027, 2, 28))
+    False
     """
-    return state.status == "approved" and (starts_on is None or starts_on <= today)
+    return (state.status == "approved" and (starts_on is None or starts_on <= today)
+            and (ends_on is None or ends_on >= today))
 
 
 def clean_message(value, field: str = "message", *, required: bool = False) -> str | None:

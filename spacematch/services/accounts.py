@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 
-from ..db.models import User
-from ..domain.errors import N_, Conflict, FieldProblem, NotFound, ValidationError
+from ..db.models import Project, Space, User
+from ..domain.errors import N_, Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from ..domain.vocabulary import ROLES
 from ..extensions import db
+from . import versioning
 from .audit import record
+from .decisions import escape_like
 from .users import UserView, account_view, require_role
 
 MAX_LISTED = 200
@@ -21,8 +23,7 @@ def list_accounts(actor, query: str | None = None) -> list[UserView]:
     stmt = select(User).order_by(User.id.desc()).limit(MAX_LISTED)
     text = (query or "").strip()
     if text:
-        like = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") \
-            + "%"
+        like = "%" + escape_like(text.lower()) + "%"
         stmt = stmt.where(or_(func.lower(User.email).like(like, escape="\\"),
                               func.lower(User.display_name).like(like, escape="\\")))
     return [account_view(u) for u in db.session.scalars(stmt)]
@@ -35,14 +36,36 @@ def set_role(actor, user_id: int, role: str) -> UserView:
     if role not in ROLES:
         raise ValidationError(FieldProblem.of("role", N_("must be one of %(roles)s"),
                                               roles=", ".join(ROLES)))
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(N_("No account %(id)s."), id=user_id)
-    if user.id == actor.id:
+    if user_id == actor.id:
         raise Conflict(N_("You cannot change your own role: ask another admin."))
-    before = user.role
-    if before != role:
-        user.role = role
-        record(actor, "user.role", user, before={"role": before}, after={"role": role})
-        db.session.commit()
+    # under the write lock, so two admins demoting each other at once cannot both succeed
+    with versioning.locked_write():
+        me = db.session.get(User, actor.id, populate_existing=True)
+        if me is None or me.role != "admin" or not me.is_active:
+            raise PermissionDenied(N_("Only an admin may change roles."))
+        user = db.session.get(User, user_id, populate_existing=True)
+        if user is None:
+            raise NotFound(N_("No account %(id)s."), id=user_id)
+        _keeps_its_records(user, role)
+        before = user.role
+        if before != role:
+            user.role = role
+            record(actor, "user.role", user, before={"role": before}, after={"role": role})
     return account_view(user)
+
+
+def _keeps_its_records(user: User, role: str) -> None:
+    """An owner's places need an owner (or admin) to answer for them, a group's projects a
+    group: a role change that would leave them with no one is refused, with how many."""
+    if role == "admin":
+        return
+    places = db.session.scalar(select(func.count(Space.id)).where(
+        Space.owner_id == user.id, Space.status != "archived"))
+    projects = db.session.scalar(select(func.count(Project.id)).where(
+        Project.group_id == user.id, Project.status != "closed"))
+    if places and role != "owner":
+        raise Conflict(N_("This account owns %(num)s places: archive them or give them to "
+                          "another owner first."), num=places)
+    if projects and role != "group":
+        raise Conflict(N_("This account describes %(num)s projects: close them first."),
+                       num=projects)

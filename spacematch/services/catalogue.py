@@ -98,17 +98,18 @@ def listed_space_points(city: CityInfo) -> list[dict]:
     rows = db.session.execute(
         select(
             Space.id, Space.title, Space.owner_kind, Space.floor_area_m2, Space.capacity,
-            Space.cost_kind, Space.location, Area.name,
+            Space.cost_kind, Space.location, Area.name, Area.name_en,
         )
         .join(Area, Space.area_id == Area.id)
         .where(Space.city_id == city.id, Space.status == "listed")
         .order_by(Space.id)
     )
     out = []
-    for sid, title, kind, m2, cap, cost, loc, area in rows:
+    for sid, title, kind, m2, cap, cost, loc, area, area_en in rows:
         pt = to_shape(loc)
         out.append({"id": sid, "title": title, "owner_kind": kind, "floor_area_m2": m2,
-                    "capacity": cap, "cost_kind": cost, "lon": pt.x, "lat": pt.y, "area": area})
+                    "capacity": cap, "cost_kind": cost, "lon": pt.x, "lat": pt.y, "area": area,
+                    "area_en": area_en})
     return out
 
 

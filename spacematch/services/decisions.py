@@ -122,7 +122,7 @@ def decision_history(actor, wanted: DecisionFilter) -> DecisionHistory:
     if wanted.district_id is not None:
         stmt = stmt.where(or_(area.id == wanted.district_id, parent.id == wanted.district_id))
     if wanted.person:
-        pattern = f"%{_escape_like(wanted.person.lower())}%"
+        pattern = f"%{escape_like(wanted.person.lower())}%"
         stmt = stmt.where(or_(func.lower(User.display_name).like(pattern, escape="\\"),
                               func.lower(User.email).like(pattern, escape="\\")))
     if wanted.since:
@@ -138,5 +138,6 @@ def decision_history(actor, wanted: DecisionFilter) -> DecisionHistory:
     return DecisionHistory(wanted, districts, decisions, len(rows) > MAX_ROWS)
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """``text`` matched literally by LIKE ... ESCAPE '\\' (its %, _ and \\ are not wildcards)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -17,12 +17,14 @@ The read side (pages, lists, the review queue) is ``services.pairing_views``.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..db.models import Match, MatchEvent, Project, Space
 from ..domain import vocabulary, workflow
@@ -62,6 +64,7 @@ from .users import require_role
 
 PROJECT_STATUS_KO, SPACE_STATUS_KO = vocabulary.PROJECT_STATUS_KO, vocabulary.SPACE_STATUS_KO
 
+log = logging.getLogger(__name__)
 CHANGES_HOLDINGS = ("approve", "cancel", "complete")
 YEARS_AHEAD = 20  # a last day further off is a typing slip, not a plan
 NO_SUCH_PROJECT = Text("no such project", "해당 프로젝트 없음")
@@ -330,15 +333,25 @@ def act(actor, match_id: int, action: str, message: str | None = None) -> Pairin
     return view_of(match)
 
 
-def start_due(today: date | None = None) -> list[int]:
-    """Approved pairings whose first day has come (``today``, else the real one) become
-    active, each with a timeline step no person took. Returns their ids.
+def start_due(today: date | None = None, *, best_effort: bool = False) -> list[int]:
+    """Approved pairings whose first day has come (``today``, else the real one) and whose
+    last has not passed become active, each with a timeline step no person took. Returns
+    their ids.
 
-    Cheap when nothing is due (one indexed read outside the lock), so pages about pairings
-    call it first; ``spacematch start-due-pairings`` does it from cron as well."""
+    Cheap when nothing is due (one read outside the lock), so pages about pairings call it
+    first, ``best_effort``: a database too busy to take the lock now (a long import) leaves
+    them as they are, logged, and the page shows what is stored; ``spacematch
+    start-due-pairings`` does it from cron as well."""
+    if best_effort:
+        try:
+            return start_due(today)
+        except SQLAlchemyError:
+            log.warning("could not start due pairings now", exc_info=True)
+            return []
     today = today or date.today()
     due = [Match.status == "approved",
-           or_(Match.starts_on.is_(None), Match.starts_on <= today)]
+           or_(Match.starts_on.is_(None), Match.starts_on <= today),
+           or_(Match.ends_on.is_(None), Match.ends_on >= today)]
     if db.session.scalar(select(Match.id).where(*due).limit(1)) is None:
         return []
     started = []
@@ -347,7 +360,7 @@ def start_due(today: date | None = None) -> list[int]:
         for match in db.session.scalars(select(Match).where(*due).order_by(Match.id)
                                         .execution_options(populate_existing=True)):
             state = state_of(match)
-            if not workflow.due_to_start(state, match.starts_on, today):
+            if not workflow.due_to_start(state, match.starts_on, today, match.ends_on):
                 continue
             match.status = workflow.advance(state, "start", {workflow.SYSTEM}).status
             # approved and active both hold the room's hours: no index changes

@@ -37,6 +37,24 @@ def _limit_text(exc: TooManyRequests) -> str:
     return exc.description
 
 
+def _http_text(exc: HTTPException) -> str:
+    """Werkzeug's own descriptions are English: the common ones in the page's language."""
+    texts = {
+        400: _("The request could not be read. Go back and try again."),
+        404: _("There is no page at this address. Check it, or start from the map."),
+        405: _("This page cannot be used that way."),
+        413: _("What was sent is too large."),
+        415: _("Send this as a web form, as the page's form does."),
+    }
+    if exc.code not in texts:
+        return exc.description
+    # werkzeug's stock description, or our one 415 (web/auth.py): said in the page's language;
+    # any other description of its own is kept
+    if exc.code == 415 or exc.description in (type(exc).description, None):
+        return texts[exc.code]
+    return exc.description
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(SpacematchError)
     def _app_error(exc: SpacematchError):
@@ -67,7 +85,7 @@ def register_error_handlers(app: Flask) -> None:
         code = (exc.name or "error").lower().replace(" ", "_")
         if wants_json():
             return jsonify({"error": {"code": code, "message": exc.description}}), exc.code
-        return render_template("error.html", status=exc.code, message=exc.description,
+        return render_template("error.html", status=exc.code, message=_http_text(exc),
                                problems=[]), exc.code
 
     @app.errorhandler(Exception)

@@ -274,7 +274,8 @@ def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attr
                       [max(b[3] for b in xs), max(b[2] for b in xs)]])
     if spaces:
         rows = [[s["lat"], s["lon"], s["title"], s["owner_kind"], round(s["floor_area_m2"]),
-                 s["capacity"], s["area"], s["id"]] for s in spaces]
+                 s["capacity"], named({"name": s["area"], "name_en": s.get("area_en")}),
+                 s["id"]] for s in spaces]
         line = _("%(area)s · %(m2)s m² · %(people)s people")
         callback = _MARKER_CALLBACK % (json.dumps(OWNER_COLOURS), json.dumps(line), space_url)
         layers["spaces"] = SpaceCluster(

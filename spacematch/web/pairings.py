@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 
@@ -35,8 +35,11 @@ bp = Blueprint("pairings", __name__)
 
 @bp.before_request
 def _start_due_pairings():
-    # a pairing whose first day has come is active when anyone looks at pairings
-    pairings.start_due()
+    """A pairing whose first day has come is active when someone signed in looks at
+    pairings. Best effort: the page shows what is stored if this cannot run now (the
+    database busy with a long write); cron's ``spacematch start-due-pairings`` catches up."""
+    if request.method == "GET" and current_user.is_authenticated:
+        pairings.start_due(best_effort=True)
 
 ACTION_LABELS = {
     "accept": _l("Accept"), "decline": _l("Decline"), "withdraw": _l("Withdraw"),

@@ -17,8 +17,8 @@ from .test_pairings import agreed, project, world
 TODAY = date.today()
 
 
-def _approved(w, starts_on) -> int:
-    match = agreed(w, starts_on=starts_on.isoformat() if starts_on else None)
+def _approved(w, starts_on, **data) -> int:
+    match = agreed(w, starts_on=starts_on.isoformat() if starts_on else None, **data)
     act(w.official, match, "approve")
     return match
 
@@ -58,3 +58,14 @@ def test_a_pairing_naming_no_first_day_starts_at_once_and_undecided_ones_wait(se
                          weekly_hours={"wed": ["10:00-12:00"]})
         assert start_due() == [now]
         assert _status(now) == "active" and _status(waiting) == "accepted"
+
+
+def test_ended_and_cancelled_pairings_are_not_started(seoul_app):
+    with seoul_app.app_context():
+        w = world()
+        short = _approved(w, None, ends_on=(TODAY + timedelta(days=1)).isoformat())
+        # its last day has passed by the time anyone looks: nothing to start
+        assert start_due(TODAY + timedelta(days=2)) == []
+        assert _status(short) == "approved"
+        act(w.official, short, "cancel", "the hall is closed for repairs")
+        assert start_due() == [] and _status(short) == "cancelled"

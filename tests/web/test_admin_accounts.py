@@ -39,7 +39,9 @@ def test_an_admin_makes_an_official(backend_app):
     assert f'action="/admin/accounts/{admin}/role"' not in page
     found = client.get("/admin/accounts?q=SEOUL.GO").get_data(as_text=True)
     assert f'data-account="{kim}"' in found and f'data-account="{admin}"' not in found
-    assert 'data-account' not in client.get("/admin/accounts?q=%25").get_data(as_text=True)
+    for wildcard in ("%25", "_"):  # LIKE's wildcards are matched as themselves
+        assert 'data-account' not in client.get(f"/admin/accounts?q={wildcard}").get_data(
+            as_text=True)
 
     answer = client.post(f"/admin/accounts/{kim}/role", data={
         "role": "official", "csrf_token": token(client, "/admin/accounts")})
@@ -87,3 +89,22 @@ def test_no_one_but_an_admin_may_see_or_change_roles(app):
         "role": "admin", "csrf_token": token(group, "/account/password")})
     assert answer.status_code == 403 and _role(app, kim) == "group"
     assert 'href="/admin/accounts"' not in group.get("/").get_data(as_text=True)
+
+
+def test_an_owner_with_places_keeps_a_role_that_can_answer_for_them(seoul_app):
+    from spacematch.services.spaces import create_space
+
+    app = seoul_app
+    _people(app)
+    with app.app_context():
+        owner = create_user(email="owner@example.org", password=GOOD, role="owner",
+                            display_name="Owner", system=True)
+        create_space(owner, {"title": "빈 교실", "owner_kind": "public", "lon": 126.9687,
+                             "lat": 37.5759, "floor_area_m2": 80, "capacity": 30,
+                             "status": "listed", "weekly_hours": "mon 09:00-18:00"})
+    client = app.test_client()
+    sign_in(client, "admin@example.org")
+    client.post(f"/admin/accounts/{owner.id}/role", data={
+        "role": "group", "csrf_token": token(client, "/admin/accounts")})
+    assert "This account owns 1 places" in client.get("/admin/accounts").get_data(as_text=True)
+    assert _role(app, owner.id) == "owner"

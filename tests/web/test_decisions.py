@@ -27,8 +27,9 @@ def test_officials_read_the_decisions_by_district_person_and_date(seoul_app):
           message="Keys at the desk <b>9</b>")
     _post(w["official"], f"/pairings/{pairing}/approve", f"/pairings/{pairing}", message="")
     official = w["official"]
-    assert _steps(official) == [(pairing, "approved"), (pairing, "accepted"),
-                                (pairing, "requested")]
+    # no first day named: it started at once, a step no person took
+    assert _steps(official) == [(pairing, "active"), (pairing, "approved"),
+                                (pairing, "accepted"), (pairing, "requested")]
     page = official.get("/decisions?city=seoul").get_data(as_text=True)
     assert "Keys at the desk &lt;b&gt;9&lt;/b&gt;" in page
     assert _steps(official, "&person=the+OWNER") == [(pairing, "accepted")]
@@ -37,10 +38,10 @@ def test_officials_read_the_decisions_by_district_person_and_date(seoul_app):
     with app.app_context():
         jongno = db.session.scalar(select(Area.id).where(Area.name_en == "Jongno-gu"))
         mapo = db.session.scalar(select(Area.id).where(Area.name_en == "Mapo-gu"))
-    assert len(_steps(official, f"&district={jongno}")) == 3
+    assert len(_steps(official, f"&district={jongno}")) == 4
     assert _steps(official, f"&district={mapo}") == []
     today, tomorrow = date.today(), date.today() + timedelta(days=1)
-    assert len(_steps(official, f"&from={today}&to={today}")) == 3
+    assert len(_steps(official, f"&from={today}&to={today}")) == 4
     assert _steps(official, f"&from={tomorrow}") == []
     bad = official.get(f"/decisions?city=seoul&from={tomorrow}&to={today}&district=x")
     text = bad.get_data(as_text=True)

@@ -105,3 +105,35 @@ def test_weekdays_and_explanations_follow_the_language(client):
     assert days.search(en) and not days.search(ko.split("<main")[1].split("<script")[0])
     assert re.search(r"[월화수목금토일](?:–[월화수목금토일])? \d\d:\d\d", ko)
     assert ">면적<" in ko and ">area<" in en  # criterion names
+
+
+def test_the_home_maps_popups_name_areas_in_the_pages_language(client, demo_sqlite_app):
+    from sqlalchemy import select
+
+    from spacematch.db.models import Area, City, Space
+    from spacematch.extensions import db
+
+    with demo_sqlite_app.app_context():
+        local, english = db.session.execute(
+            select(Area.name, Area.name_en).join(Space, Space.area_id == Area.id).join(City)
+            .where(City.slug == "seoul", Space.status == "listed", Area.name_en.is_not(None))
+            .order_by(Space.id).limit(1)).one()
+    import json
+
+    data = re.compile(r"var data = (\[.*?\]);", re.S)
+
+    def areas(headers):  # each marker's row: [lat, lon, title, kind, m², people, area, id]
+        return {row[6] for row in json.loads(data.search(_page(client, "/", headers))[1])}
+
+    en, ko = areas(ENGLISH), areas(KOREAN)
+    assert english in en and local not in en
+    assert local in ko and english not in ko
+
+
+def test_werkzeugs_own_error_pages_are_in_the_chosen_language(client):
+    page = client.get("/no/such/page", headers=KOREAN)
+    assert page.status_code == 404
+    html = page.get_data(as_text=True)
+    assert "이 주소에는 페이지가 없습니다" in html and "The requested URL was not found" not in html
+    english = client.get("/no/such/page", headers=ENGLISH).get_data(as_text=True)
+    assert "There is no page at this address" in english
