@@ -24,7 +24,8 @@ class Match(Timestamped, Base):
     """A requested, proposed or agreed pairing; its breakdown explains every criterion."""
 
     __tablename__ = "match"
-    __table_args__ = (Index("ix_match_space_status", "space_id", "status"),)
+    __table_args__ = (Index("ix_match_space_status", "space_id", "status"),
+                      Index("ix_match_status_starts_on", "status", "starts_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     space_id: Mapped[int] = mapped_column(ForeignKey("space.id"), index=True)

@@ -3,6 +3,8 @@ with ``spacematch create-user``); people sign up only as groups or owners."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, or_, select
 
 from ..db.models import Project, Space, User
@@ -14,19 +16,33 @@ from .audit import record
 from .decisions import escape_like
 from .users import UserView, account_view, require_role
 
-MAX_LISTED = 200
+PER_PAGE = 100
 
 
-def list_accounts(actor, query: str | None = None) -> list[UserView]:
-    """Accounts, newest first, whose e-mail or name holds ``query`` (at most 200)."""
+@dataclass(frozen=True)
+class AccountList:
+    accounts: list[UserView]
+    total: int  # accounts that match, on every page
+    page: int  # 1 is the newest
+    pages: int
+
+
+def list_accounts(actor, query: str | None = None, page: int = 1) -> AccountList:
+    """One page of the accounts, newest first, whose e-mail or name holds ``query``; a page
+    past the last is the last."""
     require_role(actor, "admin")
-    stmt = select(User).order_by(User.id.desc()).limit(MAX_LISTED)
+    where = []
     text = (query or "").strip()
     if text:
         like = "%" + escape_like(text.lower()) + "%"
-        stmt = stmt.where(or_(func.lower(User.email).like(like, escape="\\"),
-                              func.lower(User.display_name).like(like, escape="\\")))
-    return [account_view(u) for u in db.session.scalars(stmt)]
+        where.append(or_(func.lower(User.email).like(like, escape="\\"),
+                         func.lower(User.display_name).like(like, escape="\\")))
+    total = db.session.scalar(select(func.count(User.id)).where(*where))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, page), pages)
+    stmt = (select(User).where(*where).order_by(User.id.desc())
+            .offset((page - 1) * PER_PAGE).limit(PER_PAGE))
+    return AccountList([account_view(u) for u in db.session.scalars(stmt)], total, page, pages)
 
 
 def set_role(actor, user_id: int, role: str) -> UserView:

@@ -13,8 +13,9 @@ from datetime import date, timedelta
 import numpy as np
 from sqlalchemy import or_, select
 
-from ..db.models import Match, Space
+from ..db.models import City, Match, Space
 from ..domain.conflicts import Booking
+from ..domain.days import today_in
 from ..domain.rooms import division_key
 from ..domain.workflow import HOLDING
 from ..extensions import db
@@ -24,10 +25,22 @@ _COLUMNS = (Match.id, Match.space_id, Match.room_id, Match.division, Match.weekl
             Match.starts_on, Match.ends_on)
 
 
-def live():
-    """The SQL conditions of a booking that holds hours today."""
+def live(today: date):
+    """The SQL conditions of a booking that holds hours on ``today`` (its city's today:
+    ``city_today``, ``place_today``)."""
     return (Match.status.in_(TAKING),
-            or_(Match.ends_on.is_(None), Match.ends_on >= date.today()))
+            or_(Match.ends_on.is_(None), Match.ends_on >= today))
+
+
+def city_today(city_id: int) -> date:
+    """Today's date in the city's time zone."""
+    return today_in(db.session.scalar(select(City.timezone).where(City.id == city_id)))
+
+
+def place_today(place_id: int) -> date:
+    """Today's date where the place is."""
+    return today_in(db.session.scalar(
+        select(City.timezone).join(Space, Space.city_id == City.id).where(Space.id == place_id)))
 
 
 def room_key(space_id: int, room_id: int | None, division: int | None) -> int | None:
@@ -42,9 +55,9 @@ def booking_of(match: Match) -> Booking:
                    dict(match.weekly_hours or {}), match.starts_on, match.ends_on)
 
 
-def _bookings(where) -> list[tuple[int, Booking]]:
+def _bookings(where, today: date) -> list[tuple[int, Booking]]:
     rows = db.session.execute(select(*_COLUMNS).join(Space, Space.id == Match.space_id)
-                              .where(*where, *live()).order_by(Match.id))
+                              .where(*where, *live(today)).order_by(Match.id))
     return [(space, Booking(i, room_key(space, room, division), dict(hours or {}), a, b))
             for i, space, room, division, hours, a, b in rows]
 
@@ -54,7 +67,7 @@ def place_bookings(place_id: int) -> dict[int | None, tuple[np.ndarray, int]]:
     hold and how many bookings there are. A booking that names no hours counts, but holds
     no slot."""
     out: dict[int | None, tuple[np.ndarray, int]] = {}
-    for _, b in _bookings([Match.space_id == place_id]):
+    for _, b in _bookings([Match.space_id == place_id], place_today(place_id)):
         mask, n = out.get(b.room, (np.zeros_like(b.slots()), 0))
         out[b.room] = (mask | b.slots(), n + 1)
     return out
@@ -74,7 +87,7 @@ def held_slots(city_id: int, since: int | None = None
         where.append(Space.row_version > since)
     out: dict[int, dict[int | None, np.ndarray]] = {}
     first_free = None
-    for space, b in _bookings(where):
+    for space, b in _bookings(where, city_today(city_id)):
         per_room = out.setdefault(space, {})
         per_room[b.room] = per_room.get(b.room, np.zeros_like(b.slots())) | b.slots()
         if b.ends_on is not None and b.ends_on < date.max:

@@ -29,12 +29,13 @@ class CityInfo:
     centre_lon: float
     levels: tuple[str, ...]  # area levels, coarsest first
     language: str = "en"  # what its people read first: Korean in Korea
+    timezone: str = "UTC"  # where "today" is reckoned: a pairing's first and last days
 
 
 def city_info(city: City) -> CityInfo:
     return CityInfo(city.id, city.slug, city.name, city.name_en, city.metric_crs, city.currency,
                     city.centre_lat, city.centre_lon, tuple(city.levels or ()),
-                    language_of_country(city.country))
+                    language_of_country(city.country), city.timezone or "UTC")
 
 
 @dataclass(frozen=True)

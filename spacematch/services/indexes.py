@@ -22,7 +22,7 @@ remembers that day (``recheck_on``) and is rebuilt when it comes.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -30,6 +30,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..db.models import Area, City, Room, Space, TransitStop
+from ..domain.days import today_in
 from ..domain.index import SpaceIndex
 from ..domain.rooms import divide_place, division_key, effective_room, rooms_on_offer
 from ..domain.spacetable import AreaTable, SpaceTable
@@ -62,6 +63,9 @@ class CityIndex:
     areas: AreaTable
     stops: dict[str, list[dict]]
     recheck_on: date | None = None  # a booking stops holding its hours then: rebuild
+    # (project id, its updated_at) → whether any room fits it, in this snapshot: the
+    # overview asks it of every open project on every view; answers die with the snapshot
+    found_any: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _earliest(a: date | None, b: date | None) -> date | None:
@@ -83,7 +87,8 @@ def city_index(city: AnyCity) -> CityIndex:
     with cache["lock"]:
         version = versioning.current()
         ci = cache["cities"].get(city.id)
-        if ci is not None and ci.recheck_on is not None and date.today() >= ci.recheck_on:
+        if ci is not None and ci.recheck_on is not None \
+                and today_in(city.timezone) >= ci.recheck_on:
             ci = None  # a booking has ended: its hours are free again
         if ci is None:
             areas, stops = _areas(city), _stops(city)

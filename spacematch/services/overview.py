@@ -75,7 +75,8 @@ def city_overview(city: CityInfo, level: str | None = None, sort: str | None = N
     default = city.levels[-2] if len(city.levels) > 1 else city.levels[-1]
     level = check_choice("level", level, city.levels, default)
     sort = check_choice("sort", sort, SORTS, "floor_per_1000")
-    figures, shapes, city_totals = _figures(city, level)
+    counted = _figures(city, level)
+    figures, shapes, city_totals = counted.figures, counted.shapes, counted.totals
     rows = sorted(figures, key=lambda a: (a.name if lang == "ko" else a.name_en or a.name
                                           ).lower())
     if sort != "name":
@@ -101,80 +102,98 @@ def area_page(area_id: int, lang: str = "en") -> dict:
     if area is None:
         raise NotFound(N_("No area %(id)s."), id=area_id)
     city = area.city
-    figures, _, _ = _figures(city, area.level, only=area.id)
+    tree = _tree(city)
+    counted = _figures(city, area.level, only=area.id, tree=tree)
     spaces = db.session.execute(
         select(Space.id, Space.title, Space.floor_area_m2, Space.capacity, Space.owner_kind,
                Space.location)
-        .where(Space.status == "listed", Space.area_id.in_(_finest_under(city, area.id)))
+        .where(Space.status == "listed", Space.area_id.in_(_finest_under(tree, area.id)))
         .order_by(Space.title)).all()
-    projects, without = _projects_in(city, area.level, area.id)
+    projects = [{"id": v.id, "title": v.title, "title_en": v.title_en, "activity": v.activity,
+                 "no_candidate": v.id in counted.without}
+                for v in project_views(counted.projects_here)]
     children = db.session.execute(
         select(Area.id, Area.name, Area.name_en).where(Area.parent_id == area.id)
         .order_by(Area.name if lang == "ko" else func.coalesce(Area.name_en, Area.name))).all()
-    district = _district_of_area(city, area)
     return {
         "area": {"id": area.id, "name": area.name, "name_en": area.name_en, "level": area.level,
                  "population": area.population},
         "city": {"slug": city.slug, "name": city.name, "name_en": city.name_en},
         "parent": ({"id": area.parent.id, "name": area.parent.name,
                     "name_en": area.parent.name_en} if area.parent else None),
-        "figures": figures[0].as_dict() if figures else None,
+        "figures": counted.figures[0].as_dict() if counted.figures else None,
         "spaces": [{"id": i, "title": t, "floor_area_m2": m2, "capacity": cap, "owner_kind": k,
                     "lon": to_shape(loc).x, "lat": to_shape(loc).y}
                    for i, t, m2, cap, k, loc in spaces],
-        "projects": [{**p, "no_candidate": p["id"] in without} for p in projects],
+        "projects": projects,
         "children": [{"id": i, "name": n, "name_en": e} for i, n, e in children],
-        "district_id": district,
+        "district_id": _district_of_area(city, area, tree),
         "outline": to_shape(area.geom),
     }
 
 
 # --- the counting --------------------------------------------------------------------------------
 
-def _tree(city: AnyCity) -> tuple[dict[int, int | None], dict[int, str]]:
+@dataclass(frozen=True)
+class Tree:
+    parent_of: dict[int, int | None]
+    level_of: dict[int, str]
+
+
+@dataclass(frozen=True)
+class Counted:
+    figures: list[AreaFigures]
+    shapes: dict
+    totals: dict
+    projects_here: list[Project]  # open projects counted in the areas shown
+    without: set[int]  # of those, the ones no room fits
+
+
+def _tree(city: AnyCity) -> Tree:
     rows = db.session.execute(select(Area.id, Area.parent_id, Area.level)
                               .where(Area.city_id == city.id)).all()
-    return {i: p for i, p, _ in rows}, {i: lv for i, _, lv in rows}
+    return Tree({i: p for i, p, _ in rows}, {i: lv for i, _, lv in rows})
 
 
-def _up_to(area_id: int | None, level: str, parent_of: dict, level_of: dict) -> int | None:
+def _up_to(area_id: int | None, level: str, tree: Tree) -> int | None:
     """The area of ``level`` that holds ``area_id`` (itself when it is of that level)."""
-    while area_id is not None and level_of.get(area_id) != level:
-        area_id = parent_of.get(area_id)
+    while area_id is not None and tree.level_of.get(area_id) != level:
+        area_id = tree.parent_of.get(area_id)
     return area_id
 
 
-def _finest_under(city: AnyCity, area_id: int) -> list[int]:
-    parent_of, _ = _tree(city)
-    out = []
-    for i in parent_of:
-        j = i
-        while j is not None and j != area_id:
-            j = parent_of.get(j)
-        if j == area_id:
-            out.append(i)
+def _finest_under(tree: Tree, area_id: int) -> list[int]:
+    """``area_id`` and every area inside it, at every level below."""
+    children: dict[int, list[int]] = {}
+    for i, parent in tree.parent_of.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(i)
+    out, todo = [], [area_id]
+    while todo:
+        i = todo.pop()
+        out.append(i)
+        todo.extend(children.get(i, ()))
     return out
 
 
-def _district_of_area(city: AnyCity, area: Area) -> int | None:
+def _district_of_area(city: AnyCity, area: Area, tree: Tree) -> int | None:
     """The district whose plan covers ``area`` (None for a level above the districts)."""
     levels = tuple(city.levels or ())
     district_level = levels[-2] if len(levels) > 1 else levels[-1] if levels else None
-    parent_of, level_of = _tree(city)
-    return _up_to(area.id, district_level, parent_of, level_of)
+    return _up_to(area.id, district_level, tree)
 
 
-def _project_areas(project: Project, level: str, parent_of: dict, level_of: dict) -> set[int]:
+def _project_areas(project: Project, level: str, tree: Tree) -> set[int]:
     if project.preferred_location is not None:
         pt = to_shape(project.preferred_location)
         found = find_area(pt.x, pt.y)
         if found is None or found.city_id != project.city_id:
             return set()
-        up = _up_to(found.id, level, parent_of, level_of)
+        up = _up_to(found.id, level, tree)
         return {up} if up is not None else set()
     out = set()
     for chosen in project.preferred_area_ids or []:
-        up = _up_to(chosen, level, parent_of, level_of)
+        up = _up_to(chosen, level, tree)
         if up is not None:
             out.add(up)
     return out
@@ -186,28 +205,28 @@ def _open_projects(city: AnyCity) -> list[Project]:
 
 
 def _without_candidate(city: AnyCity, projects: list[Project]) -> set[int]:
-    """Open projects for which the engine finds no room at all."""
+    """Open projects for which the engine finds no room at all. The answers are kept with
+    the index snapshot, per project as last edited: a view of the overview searches only
+    for the projects changed, and all again once a place or a booking changes."""
     if not projects:
         return set()
     ci = city_index(city)
-    return {p.id for p in projects if not ci.index.search(project_needs(p, ci.crs), 1)}
+    out = set()
+    for p in projects:
+        key = (p.id, p.updated_at)
+        found = ci.found_any.get(key)
+        if found is None:
+            found = ci.found_any[key] = bool(ci.index.search(project_needs(p, ci.crs), 1))
+        if not found:
+            out.add(p.id)
+    return out
 
 
-def _projects_in(city: AnyCity, level: str, area_id: int) -> tuple[list[dict], set[int]]:
-    parent_of, level_of = _tree(city)
-    here = [p for p in _open_projects(city)
-            if area_id in _project_areas(p, level, parent_of, level_of)]
-    views = project_views(here)
-    rows = [{"id": v.id, "title": v.title, "title_en": v.title_en, "activity": v.activity}
-            for v in views]
-    return rows, _without_candidate(city, here)
-
-
-def _figures(city: AnyCity, level: str, only: int | None = None
-             ) -> tuple[list[AreaFigures], dict, dict]:
+def _figures(city: AnyCity, level: str, only: int | None = None, tree: Tree | None = None
+             ) -> Counted:
     """Per area of ``level`` (only area ``only``, if given), and the city's own totals of
     open projects, projects without a candidate and approved pairings."""
-    parent_of, level_of = _tree(city)
+    tree = tree or _tree(city)
     stmt = select(Area.id, Area.name, Area.name_en, Area.parent_id, Area.population, Area.geom
                   ).where(Area.city_id == city.id, Area.level == level)
     if only is not None:
@@ -220,18 +239,17 @@ def _figures(city: AnyCity, level: str, only: int | None = None
             select(Space.area_id, func.count(Space.id), func.sum(Space.floor_area_m2))
             .where(Space.city_id == city.id, Space.status == "listed")
             .group_by(Space.area_id)):
-        up = _up_to(finest, level, parent_of, level_of)
+        up = _up_to(finest, level, tree)
         if up in counts:
             counts[up]["spaces"] += n
             counts[up]["m2"] += float(m2 or 0)
 
     projects = _open_projects(city)
-    areas_of = {p.id: _project_areas(p, level, parent_of, level_of) & counts.keys()
-                for p in projects}
+    areas_of = {p.id: _project_areas(p, level, tree) & counts.keys() for p in projects}
+    here = [p for p in projects if areas_of[p.id]]
     # an area's page needs only the projects working there searched for, not the city's
-    without = _without_candidate(city, projects if only is None
-                                 else [p for p in projects if areas_of[p.id]])
-    for p in projects:
+    without = _without_candidate(city, projects if only is None else here)
+    for p in here:
         for up in areas_of[p.id]:
             counts[up]["open"] += 1
             counts[up]["none"] += p.id in without
@@ -242,7 +260,7 @@ def _figures(city: AnyCity, level: str, only: int | None = None
             .where(Space.city_id == city.id, Match.status.in_(APPROVED))
             .group_by(Space.area_id)):
         approved += n
-        up = _up_to(finest, level, parent_of, level_of)
+        up = _up_to(finest, level, tree)
         if up in counts:
             counts[up]["approved"] += n
 
@@ -257,4 +275,4 @@ def _figures(city: AnyCity, level: str, only: int | None = None
             c["approved"]))
     totals = {"open_projects": len(projects), "approved_pairings": approved,
               "without_candidate": len(without) if only is None else None}
-    return figures, shapes, totals
+    return Counted(figures, shapes, totals, here, without)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..db.models import Match, Project, Room, Space, User
 from ..domain import workflow
 from ..domain.conflicts import Booking, conflicts, describe_clash
+from ..domain.days import today_in
 from ..domain.errors import (
     N_,
     Conflict,
@@ -41,7 +42,7 @@ from ..domain.schedule import describe_hours
 from ..domain.vocabulary import Text
 from ..domain.workflow import STATUS_NAMES
 from ..extensions import db
-from .bookings import booking_of, live, room_key
+from .bookings import booking_of, live, place_today, room_key
 from .indexes import city_index
 from .matching import project_needs
 from .users import require_role
@@ -197,7 +198,7 @@ def offered_rooms(place: Space) -> list[OfferedRoom]:
 
 def holdings(place_id: int, *, lock: bool = False) -> list[tuple[Match, Booking]]:
     """The approved and active pairings of a place that have not ended."""
-    stmt = (select(Match).where(Match.space_id == place_id, *live())
+    stmt = (select(Match).where(Match.space_id == place_id, *live(place_today(place_id)))
             .order_by(Match.id).execution_options(populate_existing=True))
     if lock:
         stmt = stmt.with_for_update()
@@ -345,8 +346,8 @@ def my_pairings(actor) -> PairingList:
 def _waits_for(match: Match, acts: list[str]) -> bool:
     """Whether the pairing waits for someone who may take ``acts``: withdrawing and
     cancelling are ways out, always open, that nothing waits for; starting waits for the
-    first day (none named: now), completing for the day after the last."""
-    today = date.today()
+    first day (none named: now), completing for the day after the last, in the place's city."""
+    today = today_in(match.space.city.timezone)
     due = set(acts) - OPTIONAL
     if match.starts_on is not None and match.starts_on > today:
         due.discard("start")

@@ -20,15 +20,16 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..db.models import Match, MatchEvent, Project, Space
-from ..domain import vocabulary, workflow
+from ..domain import days, vocabulary, workflow
 from ..domain.conflicts import Booking
+from ..domain.days import today_in
 from ..domain.errors import (
     N_,
     Conflict,
@@ -45,7 +46,7 @@ from ..domain.vocabulary import Text
 from ..extensions import db
 from . import versioning
 from .audit import record
-from .bookings import booking_of, live
+from .bookings import booking_of, live, place_today
 from .indexes import city_index
 from .matching import project_needs
 from .pairing_views import (
@@ -124,7 +125,7 @@ def _hours_problem(room: OfferedRoom, hours: dict) -> FieldProblem | None:
 
 def _dates_problems(place: Space, starts: date | None, ends: date | None) -> list[FieldProblem]:
     problems = []
-    if ends is not None and ends < date.today():
+    if ends is not None and ends < today_in(place.city.timezone):
         problems.append(FieldProblem("ends_on", N_("has passed")))
     if starts and ends and ends < starts:
         problems.append(FieldProblem.of("ends_on", N_("is before the start (%(start)s)"),
@@ -230,7 +231,7 @@ def _store(actor, project: Project, place_id: int, data: dict, origin: str,
         Match.room_id == columns["room_id"],
         Match.division.is_(None) if columns["division"] is None else
         Match.division == columns["division"],
-        or_(Match.status.in_(workflow.UNDECIDED), and_(*live()))))
+        or_(Match.status.in_(workflow.UNDECIDED), and_(*live(place_today(place.id))))))
     if same is not None:
         raise ValidationError(FieldProblem.of(
             "room", N_("this project has a pairing of this room already (pairing %(id)s)"),
@@ -319,6 +320,8 @@ def act(actor, match_id: int, action: str, message: str | None = None) -> Pairin
             raise NotFound(N_("No pairing %(id)s."), id=match_id)
         parties = parties_of(actor, match)
         workflow.check_party(action, parties)
+        if action == "start" and match.status == "active":
+            return view_of(match)  # it started itself on its first day, after the page showed
         cleaned = workflow.clean_message(message)
         before = match.status
         new = workflow.advance(state_of(match), action, parties, cleaned)
@@ -334,9 +337,9 @@ def act(actor, match_id: int, action: str, message: str | None = None) -> Pairin
 
 
 def start_due(today: date | None = None, *, best_effort: bool = False) -> list[int]:
-    """Approved pairings whose first day has come (``today``, else the real one) and whose
-    last has not passed become active, each with a timeline step no person took. Returns
-    their ids.
+    """Approved pairings whose first day has come and whose last has not passed become
+    active, each with a timeline step no person took. "Today" is each place's city's
+    (``today`` for every city, when given). Returns their ids.
 
     Cheap when nothing is due (one read outside the lock), so pages about pairings call it
     first, ``best_effort``: a database too busy to take the lock now (a long import) leaves
@@ -348,10 +351,13 @@ def start_due(today: date | None = None, *, best_effort: bool = False) -> list[i
         except SQLAlchemyError:
             log.warning("could not start due pairings now", exc_info=True)
             return []
-    today = today or date.today()
+    # the widest day anywhere (UTC+14 to UTC-12) to find candidates; each city's below
+    now = days.now()
+    latest = today or (now + timedelta(hours=14)).date()
+    earliest = today or (now - timedelta(hours=12)).date()
     due = [Match.status == "approved",
-           or_(Match.starts_on.is_(None), Match.starts_on <= today),
-           or_(Match.ends_on.is_(None), Match.ends_on >= today)]
+           or_(Match.starts_on.is_(None), Match.starts_on <= latest),
+           or_(Match.ends_on.is_(None), Match.ends_on >= earliest)]
     if db.session.scalar(select(Match.id).where(*due).limit(1)) is None:
         return []
     started = []
@@ -360,7 +366,8 @@ def start_due(today: date | None = None, *, best_effort: bool = False) -> list[i
         for match in db.session.scalars(select(Match).where(*due).order_by(Match.id)
                                         .execution_options(populate_existing=True)):
             state = state_of(match)
-            if not workflow.due_to_start(state, match.starts_on, today, match.ends_on):
+            local = today or today_in(match.space.city.timezone, now)
+            if not workflow.due_to_start(state, match.starts_on, local, match.ends_on):
                 continue
             match.status = workflow.advance(state, "start", {workflow.SYSTEM}).status
             # approved and active both hold the room's hours: no index changes
@@ -429,7 +436,8 @@ def _project_status(match: Match) -> None:
         project.status = "matched"
     elif match.status == "cancelled" and project.status == "matched":
         others = db.session.scalar(select(Match.id).where(
-            Match.project_id == project.id, Match.id != match.id, *live()))
+            Match.project_id == project.id, Match.id != match.id,
+            *live(place_today(match.space_id))))
         if others is None:
             project.status = "open"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import shapely
 
+from ..domain.days import check_timezone
 from ..domain.errors import DataLoadError, ValidationError
 from ..domain.geometry import check_lonlat, repair, to_multipolygon
 
@@ -103,6 +104,10 @@ def read_manifest(folder: Path) -> dict:
         for key in ("level", "file"):
             if key not in layer:
                 raise DataLoadError(f"{path}: [[areas]] entry {i + 1} has no {key!r}")
+    try:
+        check_timezone(manifest.get("timezone", "UTC"))
+    except ValidationError as exc:
+        raise DataLoadError(f"{path}: {exc.problems[0].describe()}") from None
     return manifest
 
 

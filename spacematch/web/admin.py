@@ -19,14 +19,16 @@ bp = Blueprint("admin", __name__)
 @login_required
 def account_list():
     query = request.args.get("q", "")
-    return render_template("admin_accounts.html", accounts=accounts.list_accounts(actor(), query),
+    found = accounts.list_accounts(actor(), query, request.args.get("page", 1, type=int))
+    return render_template("admin_accounts.html", found=found, accounts=found.accounts,
                            query=query, roles=ROLES, me=actor().id)
 
 
 @bp.post("/admin/accounts/<int:user_id>/role")
 @login_required
 def change_role(user_id: int):
-    back = url_for("admin.account_list", q=request.form.get("q") or None)
+    back = url_for("admin.account_list", q=request.form.get("q") or None,
+                   page=request.form.get("page", type=int))
     try:
         done = accounts.set_role(actor(), user_id, request.form.get("role", ""))
     except ValidationError as exc:  # a role that does not exist: said, nothing changed

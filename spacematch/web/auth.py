@@ -10,7 +10,6 @@ refused (415), a file where text belongs is no input.
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -28,6 +27,7 @@ from ..services import users
 from ..services.passwords import MAX_LENGTH, MIN_LENGTH
 from .errors import wants_json
 from .i18n import problem_text
+from .links import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -97,22 +97,6 @@ def _unauthorized():
 def actor() -> users.UserView | None:
     """Who is signed in, for the services' ``actor`` arguments."""
     return current_user.view if current_user.is_authenticated else None
-
-
-def safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, else ``None`` (no open redirect).
-
-    >>> [safe_next(t) for t in ("/projects/3?k=5", "//evil.example", "/\\\\evil.example",
-    ...                         "https://evil.example/", "/\\t/evil.example", "projects")]
-    ['/projects/3?k=5', None, None, None, None, None]
-    """
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    # browsers read "\" as "/" and drop tabs and newlines: "/\evil" and "/\t/evil" go off-site
-    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
 
 
 @bp.app_context_processor

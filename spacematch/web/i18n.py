@@ -8,13 +8,12 @@ about (Korean for Korean cities), else English.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, g, redirect, request, url_for
 from flask_babel import get_locale, gettext
 
 from ..domain.vocabulary import LANGUAGES
 from ..services import catalogue
+from .links import safe_next
 
 COOKIE = "spacematch_lang"
 NAMES = {"ko": "한국어", "en": "English"}
@@ -55,13 +54,7 @@ def choose(code: str):
 
 
 def _local(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to another one."""
-    if target and not any(ord(c) < 32 or ord(c) == 127 for c in target):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target:
-            return target
-    return url_for("web.home")
+    return safe_next(target) or url_for("web.home")
 
 
 def pick(value, lang: str | None = None):

@@ -163,3 +163,29 @@ def test_korean_names_sort_in_korean(demo_app):
         assert names == sorted(names) and names[0] == "강남구"
         english = overview.city_overview(_seoul(), sort="name", descending=False)
         assert english.areas[0].name_en == "Dobong-gu"
+
+
+def test_the_overview_searches_again_only_for_what_changed(seoul_app, monkeypatch):
+    from spacematch.services.projects import update_project
+
+    searched = []
+    real = overview.project_needs
+    monkeypatch.setattr(overview, "project_needs",
+                        lambda p, crs: searched.append(p.id) or real(p, crs))
+    with seoul_app.app_context():
+        owner, group = _user("owner"), _user("group")
+        jongno = _district("종로구").id
+        _place(owner, m2=150)
+        fits, too_big = _project(group), _project(group, title="대형 행사", participants=5000)
+        assert _row(overview.city_overview(_seoul()), jongno).without_candidate == 1
+        assert sorted(searched) == [fits, too_big]
+        searched.clear()
+        assert _row(overview.city_overview(_seoul()), jongno).without_candidate == 1
+        assert searched == []  # nothing changed: the answers are kept
+        update_project(group, too_big, {"participants": 20})
+        assert _row(overview.city_overview(_seoul()), jongno).without_candidate == 0
+        assert searched == [too_big]  # only the project edited
+        searched.clear()
+        _place(owner, m2=80)  # a new place: every project may fit it, or not
+        overview.city_overview(_seoul())
+        assert sorted(searched) == [fits, too_big]

@@ -3,11 +3,13 @@ took, an audit event, once, even with several workers looking at once."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import threading
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from spacematch.db.models import AuditEvent, Match, MatchEvent
+from spacematch.domain import days
 from spacematch.extensions import db
 from spacematch.services.pairing_views import pairing_page
 from spacematch.services.pairings import act, start_due
@@ -69,3 +71,54 @@ def test_ended_and_cancelled_pairings_are_not_started(seoul_app):
         assert _status(short) == "approved"
         act(w.official, short, "cancel", "the hall is closed for repairs")
         assert start_due() == [] and _status(short) == "cancelled"
+
+
+def test_the_first_day_is_the_citys_not_the_servers(seoul_app, monkeypatch):
+    with seoul_app.app_context():
+        w = world()
+        match = _approved(w, date(2027, 3, 2))
+        # 23:59 on 1 March in Seoul, 14:59 UTC; then midnight in Seoul, still 1 March in UTC
+        monkeypatch.setattr(days, "now", lambda: datetime(2027, 3, 1, 14, 59, tzinfo=UTC))
+        assert start_due() == [] and _status(match) == "approved"
+        monkeypatch.setattr(days, "now", lambda: datetime(2027, 3, 1, 15, 0, tzinfo=UTC))
+        assert start_due() == [match] and _status(match) == "active"
+
+
+def test_marking_started_a_pairing_that_started_itself_is_no_error(seoul_app):
+    with seoul_app.app_context():
+        w = world()
+        match = _approved(w, None)
+        assert start_due() == [match]
+        steps = db.session.scalar(select(func.count()).select_from(MatchEvent)
+                                  .where(MatchEvent.match_id == match))
+        assert act(w.owner, match, "start").status == "active"  # a page from before
+        assert db.session.scalar(select(func.count()).select_from(MatchEvent)
+                                 .where(MatchEvent.match_id == match)) == steps
+
+
+def test_four_workers_looking_at_once_start_a_pairing_once(seoul_app):
+    with seoul_app.app_context():
+        match = _approved(world(), None)
+    barrier = threading.Barrier(4)
+    found: list = [None] * 4
+
+    def look(i):
+        with seoul_app.app_context():
+            barrier.wait()
+            try:
+                found[i] = start_due()
+            except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+                db.session.rollback()
+                found[i] = exc
+
+    workers = [threading.Thread(target=look, args=(i,)) for i in range(4)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(120)
+    assert not any(t.is_alive() for t in workers)
+    assert sorted(found, key=len) == [[], [], [], [match]], found
+    with seoul_app.app_context():
+        assert _status(match) == "active"
+        assert db.session.scalar(select(func.count()).select_from(MatchEvent).where(
+            MatchEvent.match_id == match, MatchEvent.to_status == "active")) == 1

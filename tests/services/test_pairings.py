@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 
 from spacematch import create_app
 from spacematch.db.models import AuditEvent, Match, MatchEvent, Room, Space
+from spacematch.domain import days
+from spacematch.domain.days import today_in
 from spacematch.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from spacematch.domain.rooms import division_key
 from spacematch.extensions import db
-from spacematch.services import bookings, indexes, matching, pairing_views, pairings
+from spacematch.services import bookings, indexes, matching, pairing_views
 from spacematch.services.pairing_views import my_pairings, pairing_page
 from spacematch.services.pairings import act, request_space
 from spacematch.services.projects import create_project
@@ -297,7 +299,7 @@ def test_the_owner_sees_what_waits_for_them(seoul_app):
 
 
 def test_a_booking_that_has_ended_holds_nothing(seoul_app, monkeypatch):
-    today = date.today()
+    today = today_in("Asia/Seoul")  # the city's day, which runs ahead of UTC's
     with seoul_app.app_context():
         w = world()
         needing = project(w.other_group, n=1)
@@ -307,13 +309,8 @@ def test_a_booking_that_has_ended_holds_nothing(seoul_app, monkeypatch):
         assert indexes.city_index(city).recheck_on == today + timedelta(days=1)
         assert best_room(needing, w.place) == (w.hall, 1)
 
-        class Tomorrow(date):
-            @classmethod
-            def today(cls):
-                return today + timedelta(days=1)
-
-        for module in (bookings, indexes, pairings):
-            monkeypatch.setattr(module, "date", Tomorrow)
+        moment = days.now() + timedelta(days=1)
+        monkeypatch.setattr(days, "now", lambda: moment)
         # no write: the snapshot knows the day it must look again
         assert best_room(needing, w.place) == (w.studio, 2)
         assert pairing_views.holdings(w.place) == []

@@ -143,6 +143,17 @@ def test_manifest_problems_are_explained(app, tmp_path):
         load_reference(tmp_path / "nowhere")
 
 
+def test_an_unknown_time_zone_is_refused_before_anything_is_stored(app, mini_city):
+    manifest = mini_city / "city.toml"
+    text = manifest.read_text(encoding="utf-8")
+    assert 'timezone = "Asia/Seoul"' in text
+    manifest.write_text(text.replace("Asia/Seoul", "Asia/Soul"), encoding="utf-8")
+    with app.app_context():
+        with pytest.raises(DataLoadError, match="city.toml: timezone: 'Asia/Soul' is not a"):
+            load_reference(mini_city)
+        assert _count(City) == 0
+
+
 def test_another_city_loads_from_its_own_folder(app):
     with app.app_context():
         report = load_reference(DATA / "baltimore")

@@ -108,3 +108,25 @@ def test_an_owner_with_places_keeps_a_role_that_can_answer_for_them(seoul_app):
         "role": "group", "csrf_token": token(client, "/admin/accounts")})
     assert "This account owns 1 places" in client.get("/admin/accounts").get_data(as_text=True)
     assert _role(app, owner.id) == "owner"
+
+
+def test_accounts_come_a_page_at_a_time_with_how_many_there_are(app, monkeypatch):
+    from spacematch.services import accounts
+    monkeypatch.setattr(accounts, "PER_PAGE", 2)
+    admin, kim = _people(app)
+    with app.app_context():
+        lee = create_user(email="lee@example.org", password=GOOD, role="owner",
+                          display_name="Lee", system=True).id
+    client = app.test_client()
+    sign_in(client, "admin@example.org")
+    first = client.get("/admin/accounts").get_data(as_text=True)
+    assert "3 accounts · page 1 of 2" in first
+    assert f'data-account="{lee}"' in first and f'data-account="{kim}"' in first
+    assert f'data-account="{admin}"' not in first and 'href="/admin/accounts?page=2"' in first
+    second = client.get("/admin/accounts?page=2").get_data(as_text=True)
+    assert f'data-account="{admin}"' in second and f'data-account="{lee}"' not in second
+    assert client.get("/admin/accounts?page=99").get_data(as_text=True).count("data-account=") == 1
+    assert "1 account<" in client.get("/admin/accounts?q=lee@").get_data(as_text=True)
+    answer = client.post(f"/admin/accounts/{lee}/role", data={
+        "role": "group", "page": "2", "csrf_token": token(client, "/admin/accounts")})
+    assert answer.headers["Location"] == "/admin/accounts?page=2"  # back where one was
