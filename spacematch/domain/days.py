@@ -17,21 +17,37 @@ time zone (such as Asia/Seoul)
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+import logging
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import N_, FieldProblem, ValidationError
 
+log = logging.getLogger(__name__)
+# names the database knows that say nothing of a place: the server's own zone, a placeholder
+NOT_PLACES = {"localtime", "Factory"}
+
 
 def check_timezone(name: str, field: str = "timezone") -> str:
-    """``name`` when it is an IANA time zone, else a ValidationError naming ``field``."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    """``name`` when it is an IANA time zone of a place, else a ValidationError naming
+    ``field``."""
+    if not isinstance(name, str) or name in NOT_PLACES or name not in available_timezones():
         raise ValidationError(FieldProblem.of(
             field, N_("%(value)s is not a known time zone (such as Asia/Seoul)"),
-            value=repr(name))) from None
+            value=repr(name)))
     return name
+
+
+def zone(name: str | None) -> tzinfo:
+    """The time zone called ``name``; UTC when none is named or it cannot be found."""
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        # stored before zones were checked, or a machine without the zone database
+        log.warning("unknown time zone %r: reckoning in UTC", name)
+        return UTC
 
 
 def now() -> datetime:
@@ -41,9 +57,16 @@ def now() -> datetime:
 
 def today_in(timezone: str | None, at: datetime | None = None) -> date:
     """The date in ``timezone`` (UTC when none or unknown) at ``at`` (else ``now()``)."""
-    at = at or now()
-    try:
-        zone = ZoneInfo(timezone) if timezone else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC  # stored before time zones were checked; the load refuses them now
-    return at.astimezone(zone).date()
+    return (at or now()).astimezone(zone(timezone)).date()
+
+
+def local(moment: datetime, timezone: str | None) -> datetime:
+    """``moment`` on the clocks of ``timezone``; a moment with no zone is UTC (SQLite
+    gives them so).
+
+    >>> local(datetime(2026, 12, 4, 15, 30), "Asia/Seoul").strftime("%Y-%m-%d %H:%M %Z")
+    '2026-12-05 00:30 KST'
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone(timezone))

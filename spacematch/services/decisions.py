@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..db.models import Area, City, Match, MatchEvent, Project, Space, User
+from ..domain.days import local, zone
 from ..domain.errors import N_, FieldProblem, NotFound, ValidationError
 from ..domain.vocabulary import Text
 from ..extensions import db
@@ -125,15 +126,19 @@ def decision_history(actor, wanted: DecisionFilter) -> DecisionHistory:
         pattern = f"%{escape_like(wanted.person.lower())}%"
         stmt = stmt.where(or_(func.lower(User.display_name).like(pattern, escape="\\"),
                               func.lower(User.email).like(pattern, escape="\\")))
+    here = zone(city.timezone)  # "from" and "to" are days as the city's people count them
+
+    def midnight(day: date) -> datetime:  # in UTC, as stored: SQLite compares the text
+        return datetime.combine(day, time(), here).astimezone(UTC)
+
     if wanted.since:
-        stmt = stmt.where(MatchEvent.at >= datetime.combine(wanted.since, time(), UTC))
+        stmt = stmt.where(MatchEvent.at >= midnight(wanted.since))
     if wanted.until:
-        stmt = stmt.where(MatchEvent.at < datetime.combine(
-            wanted.until + timedelta(days=1), time(), UTC))
+        stmt = stmt.where(MatchEvent.at < midnight(wanted.until + timedelta(days=1)))
     rows = db.session.execute(stmt.order_by(MatchEvent.at.desc(), MatchEvent.id.desc())
                               .limit(MAX_ROWS + 1)).all()
-    decisions = [Decision(e.at, who or SYSTEM, match, project, place, districts.get(d),
-                          e.from_status, e.to_status, e.reason)
+    decisions = [Decision(local(e.at, city.timezone), who or SYSTEM, match, project, place,
+                          districts.get(d), e.from_status, e.to_status, e.reason)
                  for e, match, project, place, d, who in rows[:MAX_ROWS]]
     return DecisionHistory(wanted, districts, decisions, len(rows) > MAX_ROWS)
 

@@ -22,7 +22,7 @@ remembers that day (``recheck_on``) and is rebuilt when it comes.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -98,6 +98,10 @@ def city_index(city: AnyCity) -> CityIndex:
                            stops, recheck)
         elif ci.version < version:
             rooms, changed, recheck = _room_rows(city.id, since=ci.version)
+            if not rooms and not changed:  # the change was another city's, or no place's
+                ci = replace(ci, version=version)  # found_any too: its answers still hold
+                cache["cities"][city.id] = ci
+                return ci
             upserts = (SpaceTable.from_records(rooms, ci.crs, ci.areas.ids, ci.stops)
                        if rooms else None)
             # every changed place goes; those still on offer come back with their rooms

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..db.models import Match, Project, Room, Space, User
 from ..domain import workflow
 from ..domain.conflicts import Booking, conflicts, describe_clash
-from ..domain.days import today_in
+from ..domain.days import local, today_in
 from ..domain.errors import (
     N_,
     Conflict,
@@ -310,8 +310,9 @@ def pairing_page(actor, match_id: int) -> PairingPage:
     match, parties = _visible(actor, match_id)
     names = dict(db.session.execute(select(User.id, User.display_name).where(
         User.id.in_({e.actor_id for e in match.events if e.actor_id}))).all())
-    timeline = [Step(e.at, names.get(e.actor_id, SYSTEM), e.from_status, e.to_status,
-                     e.reason) for e in match.events]
+    timezone = match.space.city.timezone  # moments on the clocks where the place is
+    timeline = [Step(local(e.at, timezone), names.get(e.actor_id, SYSTEM), e.from_status,
+                     e.to_status, e.reason) for e in match.events]
     found = [] if match.status in workflow.ENDED else clashes(
         booking_of(match), match.space_id, named=bool(parties & {"owner", "official"}))
     place = to_shape(match.space.location)

@@ -26,7 +26,7 @@ import numpy as np
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..db.models import Match, MatchEvent, Project, Space
+from ..db.models import City, Match, MatchEvent, Project, Space
 from ..domain import days, vocabulary, workflow
 from ..domain.conflicts import Booking
 from ..domain.days import today_in
@@ -106,7 +106,7 @@ def _date(value, field: str) -> date | None:
         except ValueError:
             raise ValidationError(FieldProblem(field, N_("must be a date (YYYY-MM-DD)"))) \
                 from None
-    if value.year > date.today().year + YEARS_AHEAD:
+    if value.year > days.now().year + YEARS_AHEAD:  # any zone's year: a bound, not a day
         raise ValidationError(FieldProblem.of(field, N_("must be within %(years)s years"),
                                               years=YEARS_AHEAD))
     return value
@@ -314,14 +314,17 @@ def act(actor, match_id: int, action: str, message: str | None = None) -> Pairin
     N" when an approved pairing already holds any of its hours, and when the place, the room
     or the dates no longer allow it."""
     require_role(actor, "group", "owner", "official")
+    if action == "start":
+        match = db.session.get(Match, match_id, populate_existing=True)
+        if match is not None and match.status == "active":
+            workflow.check_party(action, parties_of(actor, match))
+            return view_of(match)  # it started itself on its first day, after the page showed
     with versioning.locked_write() as version:
         match = db.session.get(Match, match_id, populate_existing=True)
         if match is None:
             raise NotFound(N_("No pairing %(id)s."), id=match_id)
         parties = parties_of(actor, match)
         workflow.check_party(action, parties)
-        if action == "start" and match.status == "active":
-            return view_of(match)  # it started itself on its first day, after the page showed
         cleaned = workflow.clean_message(message)
         before = match.status
         new = workflow.advance(state_of(match), action, parties, cleaned)
@@ -351,23 +354,32 @@ def start_due(today: date | None = None, *, best_effort: bool = False) -> list[i
         except SQLAlchemyError:
             log.warning("could not start due pairings now", exc_info=True)
             return []
-    # the widest day anywhere (UTC+14 to UTC-12) to find candidates; each city's below
-    now = days.now()
-    latest = today or (now + timedelta(hours=14)).date()
-    earliest = today or (now - timedelta(hours=12)).date()
-    due = [Match.status == "approved",
-           or_(Match.starts_on.is_(None), Match.starts_on <= latest),
-           or_(Match.ends_on.is_(None), Match.ends_on >= earliest)]
-    if db.session.scalar(select(Match.id).where(*due).limit(1)) is None:
+    # the widest day anywhere (UTC+14 to UTC-12) finds the candidates; each city's day
+    # decides, before the lock is taken: a page must not queue on it for nothing
+    at = days.now()
+    latest = today or (at + timedelta(hours=14)).date()
+    earliest = today or (at - timedelta(hours=12)).date()
+    near = [Match.status == "approved",
+            or_(Match.starts_on.is_(None), Match.starts_on <= latest),
+            or_(Match.ends_on.is_(None), Match.ends_on >= earliest)]
+    rows = db.session.execute(
+        select(Match.id, Match.starts_on, Match.ends_on, City.timezone)
+        .join(Space, Space.id == Match.space_id).join(City, City.id == Space.city_id)
+        .where(*near)).all()
+    local = {zone: today or today_in(zone, at) for zone in {r.timezone for r in rows}}
+    due = [r.id for r in rows if (r.starts_on is None or r.starts_on <= local[r.timezone])
+           and (r.ends_on is None or r.ends_on >= local[r.timezone])]
+    if not due:
         return []
     started = []
     with versioning.locked_write():
         # read again under the lock: another worker may have started them meanwhile
-        for match in db.session.scalars(select(Match).where(*due).order_by(Match.id)
+        for match in db.session.scalars(select(Match).where(Match.id.in_(due))
+                                        .order_by(Match.id)
                                         .execution_options(populate_existing=True)):
             state = state_of(match)
-            local = today or today_in(match.space.city.timezone, now)
-            if not workflow.due_to_start(state, match.starts_on, local, match.ends_on):
+            day = today or today_in(match.space.city.timezone, at)
+            if not workflow.due_to_start(state, match.starts_on, day, match.ends_on):
                 continue
             match.status = workflow.advance(state, "start", {workflow.SYSTEM}).status
             # approved and active both hold the room's hours: no index changes

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from spacematch.db.models import Area, City, Match, Room, Space
 from spacematch.domain.errors import NotFound, ValidationError
 from spacematch.extensions import db
-from spacematch.services import catalogue, overview
+from spacematch.services import catalogue, overview, versioning
 from spacematch.services.projects import create_project
 from spacematch.services.spaces import create_space
 from spacematch.services.users import create_user
@@ -186,6 +186,10 @@ def test_the_overview_searches_again_only_for_what_changed(seoul_app, monkeypatc
         assert _row(overview.city_overview(_seoul()), jongno).without_candidate == 0
         assert searched == [too_big]  # only the project edited
         searched.clear()
+        with versioning.locked_write():  # a write that changes no place of this city
+            pass
+        overview.city_overview(_seoul())
+        assert searched == []
         _place(owner, m2=80)  # a new place: every project may fit it, or not
         overview.city_overview(_seoul())
         assert sorted(searched) == [fits, too_big]

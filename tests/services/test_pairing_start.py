@@ -8,15 +8,17 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from spacematch.db.models import AuditEvent, Match, MatchEvent
+from spacematch.db.models import AuditEvent, Match, MatchEvent, Space
 from spacematch.domain import days
+from spacematch.domain.days import today_in
 from spacematch.extensions import db
+from spacematch.services import versioning
 from spacematch.services.pairing_views import pairing_page
 from spacematch.services.pairings import act, start_due
 
 from .test_pairings import agreed, project, world
 
-TODAY = date.today()
+TODAY = today_in("Asia/Seoul")  # the world's city's day (ahead of UTC's in the evening)
 
 
 def _approved(w, starts_on, **data) -> int:
@@ -117,8 +119,38 @@ def test_four_workers_looking_at_once_start_a_pairing_once(seoul_app):
     for t in workers:
         t.join(120)
     assert not any(t.is_alive() for t in workers)
+    assert not [f for f in found if not isinstance(f, list)], found
     assert sorted(found, key=len) == [[], [], [], [match]], found
     with seoul_app.app_context():
         assert _status(match) == "active"
         assert db.session.scalar(select(func.count()).select_from(MatchEvent).where(
             MatchEvent.match_id == match, MatchEvent.to_status == "active")) == 1
+
+
+def test_a_city_behind_utc_starts_on_its_own_day_too(seoul_app, monkeypatch):
+    with seoul_app.app_context():
+        w = world()
+        db.session.get(Space, w.place).city.timezone = "America/New_York"
+        db.session.commit()
+        first = _approved(w, date(2027, 3, 2))
+        last = _approved(w, date(2027, 2, 20), ends_on="2027-03-01",
+                         project_id=project(w.group, hours="wed 10:00-12:00", n=3),
+                         weekly_hours={"wed": ["10:00-12:00"]})
+        # 04:59 UTC on 2 March is 23:59 on 1 March in New York: the last day of one,
+        # the day before the other
+        monkeypatch.setattr(days, "now", lambda: datetime(2027, 3, 2, 4, 59, tzinfo=UTC))
+        assert start_due() == [last] and _status(first) == "approved"
+        monkeypatch.setattr(days, "now", lambda: datetime(2027, 3, 2, 5, 0, tzinfo=UTC))
+        assert start_due() == [first]
+        version = versioning.current()
+        monkeypatch.setattr(days, "now", lambda: datetime(2027, 3, 2, 6, 0, tzinfo=UTC))
+        assert start_due() == [] and versioning.current() == version  # nothing locked
+
+
+def test_looking_when_nothing_is_due_takes_no_lock(seoul_app):
+    with seoul_app.app_context():
+        w = world()
+        later = _approved(w, TODAY + timedelta(days=1))
+        version = versioning.current()
+        assert start_due() == [] and versioning.current() == version
+        assert _status(later) == "approved"

@@ -1,11 +1,12 @@
 """Officials read every pairing step, filtered by district, person and dates."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from spacematch.db.models import Area
+from spacematch.db.models import Area, MatchEvent
+from spacematch.domain.days import today_in
 from spacematch.extensions import db
 
 from .test_pairing_pages import _post, _request_data, _world
@@ -40,7 +41,8 @@ def test_officials_read_the_decisions_by_district_person_and_date(seoul_app):
         mapo = db.session.scalar(select(Area.id).where(Area.name_en == "Mapo-gu"))
     assert len(_steps(official, f"&district={jongno}")) == 4
     assert _steps(official, f"&district={mapo}") == []
-    today, tomorrow = date.today(), date.today() + timedelta(days=1)
+    today = today_in("Asia/Seoul")  # the days of the city's people, not of UTC
+    tomorrow = today + timedelta(days=1)
     assert len(_steps(official, f"&from={today}&to={today}")) == 4
     assert _steps(official, f"&from={tomorrow}") == []
     bad = official.get(f"/decisions?city=seoul&from={tomorrow}&to={today}&district=x")
@@ -50,3 +52,22 @@ def test_officials_read_the_decisions_by_district_person_and_date(seoul_app):
     assert official.get("/decisions?city=seoul&district=999999").status_code == 404
     for who in ("group", "owner"):
         assert w[who].get("/decisions?city=seoul").status_code == 403
+
+
+def test_the_days_and_times_of_decisions_are_the_citys(seoul_app):
+    w = _world(seoul_app)
+    ask = f"/projects/{w['project']}/spaces/{w['place']}/request"
+    pairing = _post(w["group"], ask, **_request_data(w["workshop"])).headers["Location"]
+    pairing = pairing.rsplit("/", 1)[1]
+    with seoul_app.app_context():
+        step = db.session.scalars(select(MatchEvent).where(
+            MatchEvent.match_id == int(pairing))).one()
+        step.at = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)  # 00:30 on 2 March in Seoul
+        db.session.commit()
+    official = w["official"]
+    assert _steps(official, "&from=2026-03-02&to=2026-03-02") == [(pairing, "requested")]
+    assert _steps(official, "&from=2026-03-01&to=2026-03-01") == []
+    page = official.get("/decisions?city=seoul").get_data(as_text=True)
+    assert "2026-03-02 00:30 KST" in page
+    timeline = w["group"].get(f"/pairings/{pairing}").get_data(as_text=True)
+    assert "2026-03-02 00:30 KST" in timeline
