@@ -68,6 +68,9 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
 
     babel.init_app(app, locale_selector=i18n.select_locale, default_locale="en")
     i18n.register(app)
+    from .web import assets
+
+    assets.init_app(app)
 
     from .api import bp as api_bp
     from .web import bp as web_bp

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
 from sqlalchemy import text
 
 from ..extensions import db
-from ..services import catalogue, matching, places, plans, projects
+from ..services import catalogue, matching, places, plans, projects, versioning
 from ..services.plan_options import K, parse_number, parse_plan_options
 
 bp = Blueprint("api", __name__)
@@ -33,14 +33,31 @@ def cities():
 
 @bp.get("/cities/<slug>/spaces")
 def city_spaces(slug: str):
+    """The city's listed spaces as GeoJSON, with an ETag of the catalogue version: a client
+    asking again with it gets a 304 until a place changes."""
     city = catalogue.pick_city(slug)
+    tag = f"{city.slug}-{versioning.current()}"
+    # compressed answers carry the tag with the coding after it ("seoul-12:br")
+    if any(t == tag or t.startswith(tag + ":")
+           for t in request.if_none_match.as_set(include_weak=True)):
+        return _revalidate(Response(status=304), tag)
     features = [
         {"type": "Feature", "id": s["id"],
          "geometry": {"type": "Point", "coordinates": [s["lon"], s["lat"]]},
          "properties": {k: v for k, v in s.items() if k not in ("lon", "lat")}}
         for s in catalogue.listed_space_points(city)
     ]
-    return jsonify({"type": "FeatureCollection", "features": features})
+    answer = jsonify({"type": "FeatureCollection", "features": features})
+    answer.mimetype = "application/geo+json"
+    return _revalidate(answer, tag)
+
+
+def _revalidate(response: Response, tag: str) -> Response:
+    """Cacheable, but asked again each time (the answer changes with the catalogue)."""
+    response.set_etag(tag)
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    return response
 
 
 @bp.get("/projects/<int:project_id>/suggestions")

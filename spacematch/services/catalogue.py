@@ -72,7 +72,9 @@ def pick_city(slug: str | None, default_slug: str | None = None) -> CityInfo | N
     if slug:
         city = db.session.scalar(select(City).where(City.slug == slug))
         if city is None:
-            raise NotFound(N_("No city %(slug)s has been loaded."), slug=repr(slug))
+            # a long value is named by its start: the page that says so stays readable
+            shown = slug if len(slug) <= 40 else slug[:40] + "…"
+            raise NotFound(N_("No city %(slug)s has been loaded."), slug=repr(shown))
         return city_info(city)
     if default_slug:
         city = db.session.scalar(select(City).where(City.slug == default_slug))

@@ -15,11 +15,14 @@ from ..domain.schedule import describe_hours
 from ..services import catalogue, matching, places, plans
 from ..services import projects as projects_service
 from ..services.plan_options import K, parse_number, parse_plan_options
+from . import cities
 from .auth import actor
 from .i18n import language, pick
 from .maps import build_city_map, build_point_map, build_suggestion_map
 
 bp = Blueprint("web", __name__)
+bp.after_app_request(cities.remember)
+bp.app_context_processor(cities.context)
 PAGE_STEP = 10  # suggestions a project's page shows at first, and how many more each time
 
 
@@ -66,20 +69,20 @@ def _helpers():
 def home():
     city = _city()
     if city is None:
-        return render_template("home.html", city=None, summary=None, cities=[], map=None)
+        return render_template("home.html", city=None, summary=None, map=None)
     summary = catalogue.summarise_city(city)
     parts = build_city_map(summary.centre, catalogue.district_outlines(city),
                            catalogue.listed_space_points(city), _static, *_tiles(),
                            space_url=url_for("web.space", space_id=0))
     return render_template("home.html", city=city, summary=summary,
-                           cities=catalogue.list_cities(), map=parts)
+                           map=parts)
 
 
 @bp.get("/spaces/<int:space_id>")
 def space(space_id: int):
     page = places.place_page(space_id)
     detail = page.place
-    outlines = matching.outlines_near(catalogue.pick_city(detail["city"]), detail["lon"],
+    outlines = matching.outlines_near(cities.page_city(detail["city"]), detail["lon"],
                                       detail["lat"], 1500)
     parts = build_point_map(detail["lat"], detail["lon"], _static, *_tiles(), outlines=outlines)
     return render_template("space.html", s=detail, page=page, map=parts)
@@ -88,7 +91,7 @@ def space(space_id: int):
 @bp.get("/projects")
 def projects():
     city = _city()
-    return render_template("projects.html", city=city, cities=catalogue.list_cities(),
+    return render_template("projects.html", city=city,
                            projects=catalogue.list_projects(city) if city else [])
 
 
@@ -98,6 +101,7 @@ def project(project_id: int):
     k = parse_number(request.args, "k", PAGE_STEP, *K, integer=True)  # "show more" asks more
     page = matching.project_page(project_id, k=k)
     p = page.project
+    cities.page_city(p.city)  # the header's links lead on in the project's city
     parts = build_suggestion_map(
         page.centre, p.max_distance_m, [s.__dict__ for s in page.suggestions], _static,
         *_tiles(), outlines=page.outlines, mark_point=p.point is not None, others=page.others,
@@ -138,5 +142,4 @@ def plan():
 
 
 def _city():
-    return catalogue.pick_city(request.args.get("city"),
-                               current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
+    return cities.page_city()

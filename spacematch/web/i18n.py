@@ -13,6 +13,7 @@ from flask_babel import get_locale, gettext
 
 from ..domain.vocabulary import LANGUAGES
 from ..services import catalogue
+from .cities import remembered_slug
 from .links import safe_next
 
 COOKIE = "spacematch_lang"
@@ -31,7 +32,7 @@ def select_locale() -> str:
             return best
     if "city_language" not in g:
         g.city_language = catalogue.city_language(
-            request.args.get("city"), current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
+            remembered_slug(), current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
     return g.city_language
 
 

@@ -3,16 +3,16 @@ area's own page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..domain.classes import quantile_breaks
-from ..services import catalogue
 from ..services import overview as service
 from . import _static, _tiles
 from .choropleth import MISSING, build_area_map, build_overview_map, colour_of
+from .cities import page_city
 from .i18n import language, named
 
 bp = Blueprint("overview", __name__)
@@ -63,8 +63,7 @@ def legend(measure: str, breaks: list[float], has_missing: bool) -> list[dict]:
 
 @bp.get("/overview")
 def overview():
-    city = catalogue.pick_city(request.args.get("city"),
-                               current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
+    city = page_city()
     if city is None:
         return render_template("overview.html", city=None)
     measure = service.check_choice("measure", request.args.get("measure"), tuple(MEASURES),

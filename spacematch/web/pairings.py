@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -25,6 +25,7 @@ from ..services import catalogue, pairing_views, pairings
 from ..services import decisions as history
 from . import _static, _tiles
 from .auth import actor
+from .cities import page_city
 from .forms import show_problems
 from .i18n import error_text, pick, problem_text
 from .maps import build_pair_map
@@ -224,8 +225,7 @@ for _action in workflow.ACTIONS:
 @login_required
 def decisions():
     history.may_read(actor())  # officials (and admins) only, before reading anything
-    city = catalogue.pick_city(request.args.get("city"),
-                               current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
+    city = page_city()
     if city is None:
         raise NotFound(N_("No city is loaded yet."))
     wanted = history.parse_filter(request.args, city.slug)

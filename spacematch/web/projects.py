@@ -26,6 +26,7 @@ from ..domain.vocabulary import BENEFICIARIES, COST_KINDS, PRIORITIES
 from ..services import catalogue, matching, projects
 from . import _static, _tiles
 from .auth import actor
+from .cities import page_city
 from .forms import Checkboxes, plain_number, show_problems
 from .i18n import language, pick
 from .maps import build_picker_map
@@ -152,7 +153,7 @@ def my_projects():
 @bp.route("/projects/new", methods=["GET", "POST"])
 @login_required
 def new():
-    city = catalogue.pick_city(request.values.get("city"))
+    city = page_city(request.values.get("city") or "")
     if city is None:
         return render_template("error.html", status=404, message=_("No city is loaded yet."),
                                problems=[]), 404

@@ -6,7 +6,7 @@ what it could host before it is published; then draft → listed → paused → 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -19,6 +19,7 @@ from ..domain.vocabulary import ACCESSIBILITY, AMENITIES, COST_KINDS, OWNER_KIND
 from ..services import catalogue, matching, spaces
 from . import _static, _tiles
 from .auth import actor
+from .cities import page_city
 from .forms import Checkboxes, plain_number, show_problems
 from .i18n import pick
 from .maps import build_picker_map
@@ -133,8 +134,7 @@ ALIASES = {"location": "lat", "rooms": "floor_area_m2", "currency": "cost_amount
 @login_required
 def new():
     spaces.may_list(actor())  # owners (and admins) only, before the form is shown
-    city = catalogue.pick_city(request.values.get("city"),
-                               current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
+    city = page_city(request.values.get("city") or "")
     if city is None:
         return render_template("error.html", status=404, message=_("No city is loaded yet."),
                                problems=[]), 404

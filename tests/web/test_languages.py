@@ -36,8 +36,11 @@ def test_a_korean_city_is_shown_in_korean_and_another_in_english(client):
 def test_the_browsers_language_comes_before_the_citys(client):
     assert _lang(_page(client, "/?city=baltimore", KOREAN)) == "ko"
     assert _lang(_page(client, "/", ENGLISH)) == "en"
-    # a language we do not have: the city decides
-    assert _lang(_page(client, "/", {"Accept-Language": "fr-FR"})) == "ko"
+    # a language we do not have: the city decides, the one named or the one last chosen
+    french = {"Accept-Language": "fr-FR"}
+    assert _lang(_page(client, "/", french)) == "en"  # Baltimore, chosen above
+    assert _lang(_page(client, "/?city=seoul", french)) == "ko"
+    assert _lang(_page(client, "/plan", french)) == "ko"
 
 
 def test_the_switch_remembers_the_choice_over_the_browser(client):
