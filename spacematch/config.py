@@ -13,6 +13,11 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# what the OpenStreetMap Foundation's tile usage policy asks to be shown with its tiles
+OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap'
+                   '</a> contributors')
+
 # name -> (default, description). The README table is generated from the same facts.
 SETTINGS: dict[str, tuple[str | None, str]] = {
     "DATABASE_URL": (
@@ -28,10 +33,12 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     ),
     "SPATIALITE_LIBRARY": ("mod_spatialite", "Name or path of the SpatiaLite extension."),
     "TILE_URL": (
-        "",
-        "Map tile URL template ({z}/{x}/{y}); empty = no basemap, boundaries only (offline).",
+        OSM_TILES,
+        "Map tile URL template ({z}/{x}/{y}); default OpenStreetMap's standard tiles, with "
+        "their attribution; none = no basemap: outlines, names and stations only (offline).",
     ),
-    "TILE_ATTRIBUTION": ("", "Attribution shown for TILE_URL tiles."),
+    "TILE_ATTRIBUTION": ("", "Attribution shown for TILE_URL tiles (HTML; OpenStreetMap's "
+                             "is given for its tiles)."),
     "DEFAULT_CITY": ("", "Slug of the city the home page shows first (default: the first loaded)."),
     "REDIS_URL": (
         "",

@@ -26,6 +26,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POSTGIS_URL = os.environ.get("SPACEMATCH_TEST_POSTGIS_URL", "")
 REQUIRE_POSTGIS = os.environ.get("SPACEMATCH_REQUIRE_POSTGIS") == "1"
 BACKENDS = ["spatialite", "postgis"]
+# no basemap: the tests stay offline (servers the tests start inherit it)
+os.environ["SPACEMATCH_TILE_URL"] = "none"
 
 
 def pytest_sessionstart(session):

@@ -51,3 +51,30 @@ def test_a_short_key_from_the_environment_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("SPACEMATCH_SECRET_KEY", "")  # empty: unset, the instance file's key
     assert from_environment(str(tmp_path))["SECRET_KEY"] is None
     assert not os.listdir(tmp_path)
+
+
+def test_the_basemap_is_openstreetmaps_with_its_attribution_unless_turned_off(
+        tmp_path, monkeypatch):
+    from spacematch import create_app
+    from spacematch.web.maps import base_map
+
+    def tiles(value):
+        if value is None:
+            monkeypatch.delenv("SPACEMATCH_TILE_URL", raising=False)
+        else:
+            monkeypatch.setenv("SPACEMATCH_TILE_URL", value)
+        app = create_app({"SPACEMATCH_DATABASE_URL": f"sqlite:///{tmp_path}/t.sqlite",
+                          "TESTING": True, "SECRET_KEY": "x" * 32})
+        with app.test_request_context("/"):
+            from spacematch.web import _tiles
+            url, attribution = _tiles()
+            html = base_map((37.5, 127.0), 12, url, attribution).get_root().render()
+        return url, attribution, html
+
+    url, attribution, html = tiles(None)
+    assert url == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert 'href="https://www.openstreetmap.org/copyright"' in attribution
+    assert "tile.openstreetmap.org" in html and "openstreetmap.org/copyright" in html
+    for off in ("none", "NONE", ""):
+        url, attribution, html = tiles(off)
+        assert (url, attribution) == ("", "") and "L.tileLayer" not in html

@@ -184,9 +184,10 @@ def _areas(city: AnyCity) -> AreaTable:
 def _stops(city: AnyCity) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     rows = db.session.execute(
-        select(TransitStop.kind, TransitStop.name, func.ST_X(TransitStop.geom),
-               func.ST_Y(TransitStop.geom)).where(TransitStop.city_id == city.id)
-        .order_by(TransitStop.kind, TransitStop.id))
-    for kind, name, lon, lat in rows:
-        out.setdefault(kind, []).append({"name": name, "lon": lon, "lat": lat})
+        select(TransitStop.kind, TransitStop.name, TransitStop.name_en,
+               func.ST_X(TransitStop.geom), func.ST_Y(TransitStop.geom))
+        .where(TransitStop.city_id == city.id).order_by(TransitStop.kind, TransitStop.id))
+    for kind, name, name_en, lon, lat in rows:
+        out.setdefault(kind, []).append({"name": name, "name_en": name_en, "lon": lon,
+                                         "lat": lat})
     return out

@@ -325,6 +325,24 @@ def outlines_near(city: AnyCity, lon: float, lat: float, radius_m: float) -> lis
             for i in sorted(outlines.tree.query(box, predicate="intersects"))]
 
 
+def nearest_stops(city: AnyCity, lon: float, lat: float) -> list[dict]:
+    """The nearest subway station and the nearest bus stop to a point (where the city has
+    them), each with its name, place and straight-line distance in metres."""
+    ci = city_index(city)
+    (x,), (y,) = transform_xy([lon], [lat], "EPSG:4326", ci.crs)
+    out = []
+    for kind in ("subway", "bus"):
+        stops = ci.stops.get(kind) or []
+        if not stops:
+            continue
+        sx, sy = transform_xy([s["lon"] for s in stops], [s["lat"] for s in stops],
+                              "EPSG:4326", ci.crs)
+        gaps = np.hypot(np.asarray(sx) - x, np.asarray(sy) - y)
+        i = int(np.argmin(gaps))
+        out.append({**stops[i], "kind": kind, "distance_m": round(float(gaps[i]))})
+    return out
+
+
 def _area_centre(project: Project) -> tuple[float, float]:
     """(lat, lon) to centre a map on: the project's chosen areas, else its city."""
     ids = project.preferred_area_ids or []

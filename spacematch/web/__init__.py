@@ -7,6 +7,7 @@ from dataclasses import asdict
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..config import OSM_ATTRIBUTION, OSM_TILES
 from ..domain import vocabulary
 from ..domain.activities import load_activities
 from ..domain.explain import money
@@ -31,8 +32,15 @@ def _static(path: str) -> str:
 
 
 def _tiles() -> tuple[str, str]:
-    return (current_app.config.get("SPACEMATCH_TILE_URL", ""),
-            current_app.config.get("SPACEMATCH_TILE_ATTRIBUTION", ""))
+    """The basemap's tile URL and attribution; none when ``SPACEMATCH_TILE_URL`` is "none"
+    (or empty): the maps then read by their outlines and labels alone."""
+    url = (current_app.config.get("SPACEMATCH_TILE_URL") or "").strip()
+    if url.lower() in ("", "none"):
+        return "", ""
+    attribution = current_app.config.get("SPACEMATCH_TILE_ATTRIBUTION") or ""
+    if not attribution and url == OSM_TILES:
+        attribution = OSM_ATTRIBUTION
+    return url, attribution
 
 
 @bp.app_context_processor
@@ -82,10 +90,12 @@ def home():
 def space(space_id: int):
     page = places.place_page(space_id)
     detail = page.place
-    outlines = matching.outlines_near(cities.page_city(detail["city"]), detail["lon"],
-                                      detail["lat"], 1500)
-    parts = build_point_map(detail["lat"], detail["lon"], _static, *_tiles(), outlines=outlines)
-    return render_template("space.html", s=detail, page=page, map=parts)
+    city = cities.page_city(detail["city"])
+    outlines = matching.outlines_near(city, detail["lon"], detail["lat"], 1500)
+    stops = matching.nearest_stops(city, detail["lon"], detail["lat"])
+    parts = build_point_map(detail["lat"], detail["lon"], _static, *_tiles(), outlines=outlines,
+                            stops=stops, title=detail["title"])
+    return render_template("space.html", s=detail, page=page, map=parts, stops=stops)
 
 
 @bp.get("/projects")

@@ -168,11 +168,13 @@ class TextTooltip(folium.MacroElement):
                 spacematchMapKit.text({{ this.text|tojson }}), {{ this.options|tojavascript }});
         {% endmacro %}""")
 
-    def __init__(self, text: str, sticky: bool = True):
+    def __init__(self, text: str, sticky: bool = True, permanent: bool = False):
         super().__init__()
         self._name = "TextTooltip"
         self.text = str(text)
-        self.options = {"sticky": sticky}
+        # a permanent one is a label: beside its point, always shown
+        self.options = ({"permanent": True, "direction": "right", "offset": [8, 0],
+                         "className": "sm-label"} if permanent else {"sticky": sticky})
 
 
 class FieldsTooltip(folium.GeoJsonTooltip):
@@ -186,6 +188,53 @@ class FieldsTooltip(folium.GeoJsonTooltip):
                                               {{ (this.aliases if this.labels else none)|tojson }});
             }, {{ this.tooltip_options|tojavascript }});
         {% endmacro %}""")
+
+
+class AreaLabels(folium.MacroElement):
+    """Area names written on the map, as text, shown from the zoom at which a typical area
+    is wide enough to hold its name (``label_zoom``): context where no basemap is drawn."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            (function (map) {
+                // above the areas, below every marker and cluster; clicks go through
+                var pane = map.createPane('sm-labels');
+                pane.style.zIndex = 450;
+                pane.style.pointerEvents = 'none';
+                var labels = L.layerGroup();
+                {{ this.labels|tojson }}.forEach(function (a) {
+                    var icon = L.divIcon({className: 'sm-area-label', iconSize: null,
+                                          html: '<span></span>'});
+                    var m = L.marker([a[0], a[1]], {icon: icon, interactive: false,
+                                                    keyboard: false, pane: 'sm-labels'});
+                    m.on('add', function () {
+                        var el = m.getElement();
+                        el.firstChild.textContent = a[2];
+                        el.setAttribute('aria-hidden', 'true');  // the list says it too
+                    });
+                    labels.addLayer(m);
+                });
+                function fit() {
+                    if (map.getZoom() >= {{ this.from_zoom }}) { labels.addTo(map); }
+                    else { labels.remove(); }
+                }
+                map.on('zoomend', fit);
+                fit();
+            })({{ this._parent.get_name() }});
+        {% endmacro %}""")
+
+    def __init__(self, labels: list[tuple[float, float, str]], from_zoom: float):
+        super().__init__()
+        self._name = "AreaLabels"
+        self.labels = [[round(lat, 5), round(lon, 5), str(name)] for lat, lon, name in labels]
+        self.from_zoom = float(from_zoom)
+
+
+def label_zoom(shapes, min_px: float = 90) -> float:
+    """The zoom at which the median area is ``min_px`` wide on screen (256-pixel tiles)."""
+    widths = sorted(max(s.bounds[2] - s.bounds[0], 1e-6) for s in shapes)
+    median = widths[len(widths) // 2]
+    return round(float(np.log2(min_px * 360 / (256 * median))), 2)
 
 
 class Handle(folium.MacroElement):
@@ -269,6 +318,9 @@ def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attr
             tooltip=FieldsTooltip(fields=["name", "spaces"],
                                   aliases=["", _("listed spaces")]),
         ).add_to(m)
+        AreaLabels([(p.y, p.x, named(d)) for d, p in
+                    ((d, d["geometry"].representative_point()) for d in districts)],
+                   label_zoom([d["geometry"] for d in districts])).add_to(m)
         xs = [d["geometry"].bounds for d in districts]
         m.fit_bounds([[min(b[1] for b in xs), min(b[0] for b in xs)],
                       [max(b[3] for b in xs), max(b[2] for b in xs)]])
@@ -307,6 +359,9 @@ def add_outlines(m: folium.Map, outlines: list[dict]) -> dict:
                            style_function=lambda _f: {"color": "#94a3b8", "weight": 1,
                                                       "fillColor": "#f1f5f9", "fillOpacity": 0.6},
                            tooltip=FieldsTooltip(fields=["name"], labels=False)).add_to(m)
+    AreaLabels([(p.y, p.x, named(o)) for o, p in
+                ((o, o["geometry"].representative_point()) for o in outlines)],
+               label_zoom([o["geometry"] for o in outlines])).add_to(m)
     return {"outlines": layer}
 
 
@@ -349,13 +404,33 @@ def build_suggestion_map(project_point, radius_m, suggestions, static_url, tile_
     return render_parts(m, static_url, layers)
 
 
-def build_point_map(lat, lon, static_url, tile_url="", tile_attribution="", outlines=None):
-    m = base_map((lat, lon), 15, tile_url, tile_attribution)
+STOP_STYLES = {"subway": {"radius": 7, "color": "#ffffff", "fill_color": "#7c3aed"},
+               "bus": {"radius": 5, "color": "#ffffff", "fill_color": "#0e7490"}}
+
+
+def build_point_map(lat, lon, static_url, tile_url="", tile_attribution="", outlines=None,
+                    stops=None, title=""):
+    """A place where it stands, 500 m around it, and its nearest subway station and bus stop
+    labelled with their names and distances; zoomed to show them all where they are near."""
+    m = base_map((lat, lon), 16, tile_url, tile_attribution)
     layers = add_outlines(m, outlines or [])
-    folium.CircleMarker((lat, lon), radius=9, color="#ffffff", weight=2, fill=True,
-                        fill_color="#1f6feb", fill_opacity=1).add_to(m)
     folium.Circle((lat, lon), radius=500, color="#475569", weight=1, fill=False,
-                  dash_array="4 6").add_child(TextTooltip("500 m")).add_to(m)
+                  dash_array="4 6").add_child(TextTooltip(_("500 m around"))).add_to(m)
+    dlat = 500 / 111_000  # the 500 m circle is always in view
+    dlon = dlat / max(np.cos(np.radians(lat)), 0.1)
+    points = [(lat - dlat, lon - dlon), (lat + dlat, lon + dlon)]
+    for stop in stops or []:
+        label = _("%(name)s · %(metres)s m", name=named(stop), metres=stop["distance_m"])
+        folium.CircleMarker((stop["lat"], stop["lon"]), weight=2, fill=True, fill_opacity=1,
+                            **STOP_STYLES[stop["kind"]]
+                            ).add_child(TextTooltip(label, permanent=True)).add_to(m)
+        if stop["distance_m"] <= 1500:  # farther ones are named, but not worth the zoom
+            points.append((stop["lat"], stop["lon"]))
+    folium.CircleMarker((lat, lon), radius=9, color="#ffffff", weight=2, fill=True,
+                        fill_color="#1f6feb", fill_opacity=1,
+                        ).add_child(TextTooltip(title or _("This place"))).add_to(m)
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40))
     return render_parts(m, static_url, layers)
 
 

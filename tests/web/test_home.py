@@ -95,3 +95,23 @@ def test_text_from_people_and_imports_never_reaches_a_page_as_markup(client, dem
         assert PAYLOAD not in html, url
         assert AREA_NAME not in html, url
         assert "<img src=x" not in html, url
+
+
+def test_the_map_names_every_district_from_the_zoom_at_which_names_fit(client,
+                                                                       demo_sqlite_app):
+    import json
+
+    from spacematch.db.models import Area
+
+    html = client.get("/?city=seoul").get_data(as_text=True)
+    found = re.search(r"map\.getZoom\(\) >= ([\d.]+)", html)
+    labels = json.loads(re.search(r"var labels = L\.layerGroup\(\);\s*(\[.*?\])\.forEach",
+                                  html, re.S).group(1))
+    with demo_sqlite_app.app_context():
+        districts = db.session.execute(select(Area.name_en).join(City).where(
+            City.slug == "seoul", Area.level == "district")).scalars().all()
+    assert sorted(name for _, _, name in labels) == sorted(districts)  # in English, each once
+    # Seoul's districts (~5 km across) hold a name from about zoom 10.5: the city's view
+    assert found and 9.5 < float(found.group(1)) < 11.5
+    for lat, lon, _ in labels:
+        assert 37.4 < lat < 37.7 and 126.7 < lon < 127.2

@@ -1,6 +1,7 @@
 """A place's page: its rooms, what each could host, what the place could host at once."""
 
 import html as htmllib
+import json
 import re
 
 from sqlalchemy import select
@@ -98,3 +99,36 @@ def test_a_divisible_place_shows_its_divisions_once(client, demo_sqlite_app):
     assert listed.count("12 rooms of about 60 m²") == 1 and "Room 2 of 12" not in text
     assert "60 m², up to 40 people each" in listed
     assert "at the same time, in different rooms" in text
+
+
+def test_the_map_names_the_nearest_station_and_bus_stop_with_their_distances(
+        client, demo_sqlite_app):
+    from geoalchemy2.shape import to_shape
+    from pyproj import Transformer
+
+    from spacematch.db.models import TransitStop
+    from spacematch.domain.geometry import WGS84
+
+    with demo_sqlite_app.app_context():
+        place = create_space(_owner(), SCHOOL).id  # in 사직동, Jongno-gu
+        stops = db.session.execute(select(TransitStop.kind, TransitStop.name, TransitStop.geom)
+                                   ).all()
+    to_metric = Transformer.from_crs(WGS84, "EPSG:5179", always_xy=True)
+    here = to_metric.transform(SCHOOL["lon"], SCHOOL["lat"])
+    nearest = {}
+    for kind, name, geom in stops:  # every stop, by brute force, in a Korean metric CRS
+        pt = to_shape(geom)
+        x, y = to_metric.transform(pt.x, pt.y)
+        gap = ((x - here[0]) ** 2 + (y - here[1]) ** 2) ** 0.5
+        if kind not in nearest or gap < nearest[kind][1]:
+            nearest[kind] = (name, gap)
+    page = client.get(f"/spaces/{place}", headers={"Accept-Language": "ko"}).get_data(
+        as_text=True)
+    for kind, words in (("subway", "가장 가까운 지하철역"), ("bus", "가장 가까운 버스 정류장")):
+        item = re.search(rf'data-testid="nearest-{kind}">(.*?)</li>', page).group(1)
+        name, gap = nearest[kind]
+        metres = int(re.search(r", ([\d,]+)m$", _text(item).strip()).group(1).replace(",", ""))
+        assert f"{words}: {name}" in _text(item) and abs(metres - gap) <= 2, (item, gap)
+        # the map labels it too, as text (not HTML)
+        labels = [json.loads(t) for t in re.findall(r'spacematchMapKit\.text\(("[^"]*")', page)]
+        assert f"{name} · {metres}m" in labels, labels
