@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..extensions import db
-from ..services import catalogue, matching, places, plans, projects, versioning
+from ..services import catalogue, matching, places, plans, points, projects, versioning
 from ..services.plan_options import K, parse_number, parse_plan_options
 
 bp = Blueprint("api", __name__)
@@ -37,9 +37,7 @@ def city_spaces(slug: str):
     asking again with it gets a 304 until a place changes."""
     city = catalogue.pick_city(slug)
     tag = f"{city.slug}-{versioning.current()}"
-    # compressed answers carry the tag with the coding after it ("seoul-12:br")
-    if any(t == tag or t.startswith(tag + ":")
-           for t in request.if_none_match.as_set(include_weak=True)):
+    if _unchanged(tag):
         return _revalidate(Response(status=304), tag)
     features = [
         {"type": "Feature", "id": s["id"],
@@ -50,6 +48,25 @@ def city_spaces(slug: str):
     answer = jsonify({"type": "FeatureCollection", "features": features})
     answer.mimetype = "application/geo+json"
     return _revalidate(answer, tag)
+
+
+@bp.get("/cities/<slug>/points")
+def city_points(slug: str):
+    """The listed spaces a map view draws: counts per screen cell, or each space up close
+    (``services.points``). ``bbox=west,south,east,north`` and ``zoom`` are required."""
+    city = catalogue.pick_city(slug)
+    bbox, zoom = points.parse_view(request.args)
+    tag = f"{city.slug}-{versioning.current()}"
+    if _unchanged(tag):
+        return _revalidate(Response(status=304), tag)
+    return _revalidate(jsonify(points.view_points(city, bbox, zoom)), tag)
+
+
+def _unchanged(tag: str) -> bool:
+    """Whether the client holds the answer tagged ``tag``; compressed answers carry the tag
+    with the coding after it ("seoul-12:br")."""
+    return any(t == tag or t.startswith(tag + ":")
+               for t in request.if_none_match.as_set(include_weak=True))
 
 
 def _revalidate(response: Response, tag: str) -> Response:

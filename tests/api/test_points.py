@@ -1,0 +1,71 @@
+"""The map's points by view: counts per screen cell for a whole city, each space up close;
+every listed space counted once, none outside the view."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from spacematch.db.models import City, Space
+from spacematch.extensions import db
+from spacematch.services import points as service
+
+BALTIMORE = "-76.72,39.19,-76.52,39.38"
+
+
+def _listed(app, slug):
+    with app.app_context():
+        return db.session.scalar(select(func.count(Space.id)).join(City)
+                                 .where(City.slug == slug, Space.status == "listed"))
+
+
+def test_a_whole_city_comes_as_counts_that_add_up_to_every_listed_space(client,
+                                                                        demo_sqlite_app):
+    body = client.get(f"/api/cities/baltimore/points?bbox={BALTIMORE}&zoom=11").get_json()
+    listed = _listed(demo_sqlite_app, "baltimore")
+    assert listed > service.DETAIL_MAX  # too many to draw one by one
+    assert body["total"] == listed
+    assert sum(n for _, _, n in body["clusters"]) + len(body["points"]) == listed
+    assert all(n > 1 for _, _, n in body["clusters"]) and len(body["clusters"]) < 400
+    for lat, lon, *_ in body["clusters"] + body["points"]:
+        assert 39.19 <= lat <= 39.38 and -76.72 <= lon <= -76.52
+    closer = client.get(f"/api/cities/baltimore/points?bbox={BALTIMORE}&zoom=13").get_json()
+    assert len(closer["clusters"]) > len(body["clusters"])  # cells shrink as the map zooms
+
+
+def test_up_close_each_space_comes_with_what_its_popup_says(client, demo_sqlite_app):
+    with demo_sqlite_app.app_context():
+        space = db.session.scalars(select(Space).join(City).where(
+            City.slug == "seoul", Space.status == "listed").order_by(Space.id)).first()
+        lon, lat = db.session.execute(select(func.ST_X(Space.location),
+                                             func.ST_Y(Space.location))
+                                      .where(Space.id == space.id)).one()
+        title, kind = space.title, space.owner_kind
+    box = f"{lon - 0.002},{lat - 0.002},{lon + 0.002},{lat + 0.002}"
+    body = client.get(f"/api/cities/seoul/points?bbox={box}&zoom=17").get_json()
+    assert body["clusters"] == [] and body["total"] == len(body["points"]) >= 1
+    mine = next(p for p in body["points"] if p[3] == space.id)
+    assert mine[:2] == [round(lat, 5), round(lon, 5)] and mine[4] == title
+    assert body["kinds"][mine[2]] == kind
+    for p in body["points"]:
+        assert lat - 0.002 <= p[0] <= lat + 0.002 and lon - 0.002 <= p[1] <= lon + 0.002
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("bbox=1,2,3&zoom=11", "bbox"), ("bbox=a,b,c,d&zoom=11", "bbox"),
+    ("bbox=127,37,126,38&zoom=11", "bbox"), (f"bbox={BALTIMORE}", "zoom"),
+    (f"bbox={BALTIMORE}&zoom=99", "zoom"), (f"bbox={BALTIMORE}&zoom=nan", "zoom"),
+])
+def test_a_bad_view_is_a_400_naming_the_field(client, query, field):
+    answer = client.get(f"/api/cities/baltimore/points?{query}")
+    assert answer.status_code == 400
+    assert [f["field"] for f in answer.get_json()["error"]["fields"]] == [field]
+
+
+def test_points_are_revalidated_with_the_catalogue_version(client):
+    url = f"/api/cities/baltimore/points?bbox={BALTIMORE}&zoom=12"
+    first = client.get(url, headers={"Accept-Encoding": "br"})
+    assert first.headers["Content-Encoding"] == "br"
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"],
+                                     "Accept-Encoding": "br"})
+    assert again.status_code == 304
