@@ -13,6 +13,9 @@ from ..services import catalogue, matching, places, plans, points, projects, ver
 from ..services.plan_options import K, parse_number, parse_plan_options
 
 bp = Blueprint("api", __name__)
+# in the ETags of answers that follow the catalogue: a release that changes what they hold
+# changes it, so no client keeps an answer of the old shape
+FORMAT = "f1"
 
 
 def _actor():
@@ -36,9 +39,9 @@ def city_spaces(slug: str):
     """The city's listed spaces as GeoJSON, with an ETag of the catalogue version: a client
     asking again with it gets a 304 until a place changes."""
     city = catalogue.pick_city(slug)
-    tag = f"{city.slug}-{versioning.current()}"
+    tag = f"{city.slug}-{versioning.current()}-{FORMAT}"
     if _unchanged(tag):
-        return _revalidate(Response(status=304), tag)
+        return _revalidate(Response(status=304, mimetype="application/geo+json"), tag)
     features = [
         {"type": "Feature", "id": s["id"],
          "geometry": {"type": "Point", "coordinates": [s["lon"], s["lat"]]},
@@ -56,9 +59,9 @@ def city_points(slug: str):
     (``services.points``). ``bbox=west,south,east,north`` and ``zoom`` are required."""
     city = catalogue.pick_city(slug)
     bbox, zoom = points.parse_view(request.args)
-    tag = f"{city.slug}-{versioning.current()}"
+    tag = f"{city.slug}-{versioning.current()}-{FORMAT}"
     if _unchanged(tag):
-        return _revalidate(Response(status=304), tag)
+        return _revalidate(Response(status=304, mimetype="application/json"), tag)
     return _revalidate(jsonify(points.view_points(city, bbox, zoom)), tag)
 
 

@@ -325,6 +325,8 @@ def act(actor, match_id: int, action: str, message: str | None = None) -> Pairin
             raise NotFound(N_("No pairing %(id)s."), id=match_id)
         parties = parties_of(actor, match)
         workflow.check_party(action, parties)
+        if action == "start" and match.status == "active":
+            return view_of(match)  # it started itself between the read above and the lock
         cleaned = workflow.clean_message(message)
         before = match.status
         new = workflow.advance(state_of(match), action, parties, cleaned)

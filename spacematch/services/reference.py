@@ -21,6 +21,7 @@ from ..db.reference import CODE_MAX, NAME_MAX
 from ..domain.errors import DataLoadError, ValidationError
 from ..domain.geometry import check_lonlat, choose_metric_crs, locate_points
 from ..extensions import db
+from . import versioning
 from .audit import record
 from .sources import (
     LoadReport,
@@ -61,6 +62,7 @@ def load_reference(folder: str | Path, strict: bool = False) -> LoadReport:
             _upsert_areas(city, layer, rows, report)
         for kind, rows in stops:
             _replace_stops(city, kind, rows, report)
+        versioning.bump()  # names and outlines changed: answers tagged with the version too
         record(None, "load-reference", city, label="command line",
                detail=f"{folder}: " + "; ".join(report.lines()[:1]))
         db.session.commit()

@@ -28,6 +28,7 @@ def page_city(asked: str | None = None) -> CityInfo | None:
         remembered = request.cookies.get(COOKIE)
         if remembered:
             city = next((c for c in catalogue.list_cities() if c.slug == remembered), None)
+            g.forget_city = city is None  # no longer loaded: the cookie goes
         city = city or catalogue.pick_city(None, current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
     g.page_city = city
     return city
@@ -46,7 +47,10 @@ def remember(response):
             and request.args.get("city") == city.slug
             and request.cookies.get(COOKIE) != city.slug):
         response.set_cookie(COOKIE, city.slug, max_age=YEAR, httponly=True, samesite="Lax",
-                            secure=request.is_secure)
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")
+                                        or request.is_secure))
+    elif g.get("forget_city"):
+        response.delete_cookie(COOKIE, httponly=True, samesite="Lax")
     return response
 
 

@@ -30,6 +30,8 @@ def select_locale() -> str:
         best = request.accept_languages.best_match(LANGUAGES)
         if best:
             return best
+    if g.get("page_city") is not None:  # a place's or project's own city, once known
+        return g.page_city.language
     if "city_language" not in g:
         g.city_language = catalogue.city_language(
             remembered_slug(), current_app.config.get("SPACEMATCH_DEFAULT_CITY"))

@@ -197,7 +197,8 @@ class AreaLabels(folium.MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
             (function (map) {
-                // above the areas, below every marker and cluster; clicks go through
+                // above the areas and the dots drawn on them, below the markers and
+                // clusters; clicks go through to what lies under them
                 var pane = map.createPane('sm-labels');
                 pane.style.zIndex = 450;
                 pane.style.pointerEvents = 'none';
@@ -210,7 +211,6 @@ class AreaLabels(folium.MacroElement):
                     m.on('add', function () {
                         var el = m.getElement();
                         el.firstChild.textContent = a[2];
-                        el.setAttribute('aria-hidden', 'true');  // the list says it too
                     });
                     labels.addLayer(m);
                 });
@@ -318,9 +318,10 @@ def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attr
             tooltip=FieldsTooltip(fields=["name", "spaces"],
                                   aliases=["", _("listed spaces")]),
         ).add_to(m)
-        AreaLabels([(p.y, p.x, named(d)) for d, p in
-                    ((d, d["geometry"].representative_point()) for d in districts)],
-                   label_zoom([d["geometry"] for d in districts])).add_to(m)
+        if not tile_url:  # a basemap names its places itself
+            AreaLabels([(p.y, p.x, named(d)) for d, p in
+                        ((d, d["geometry"].representative_point()) for d in districts)],
+                       label_zoom([d["geometry"] for d in districts])).add_to(m)
         xs = [d["geometry"].bounds for d in districts]
         m.fit_bounds([[min(b[1] for b in xs), min(b[0] for b in xs)],
                       [max(b[3] for b in xs), max(b[2] for b in xs)]])
@@ -348,7 +349,7 @@ def render_parts(m: folium.Map, static_url, layers: dict | None = None) -> MapPa
                     Markup(_PAGE_JS + root.script.render()))
 
 
-def add_outlines(m: folium.Map, outlines: list[dict]) -> dict:
+def add_outlines(m: folium.Map, outlines: list[dict], labels: bool = True) -> dict:
     """Neighbourhood outlines with their names: context where no basemap is loaded.
     Returns the layer by name, for ``render_parts``."""
     if not outlines:
@@ -359,9 +360,10 @@ def add_outlines(m: folium.Map, outlines: list[dict]) -> dict:
                            style_function=lambda _f: {"color": "#94a3b8", "weight": 1,
                                                       "fillColor": "#f1f5f9", "fillOpacity": 0.6},
                            tooltip=FieldsTooltip(fields=["name"], labels=False)).add_to(m)
-    AreaLabels([(p.y, p.x, named(o)) for o, p in
-                ((o, o["geometry"].representative_point()) for o in outlines)],
-               label_zoom([o["geometry"] for o in outlines])).add_to(m)
+    if labels:
+        AreaLabels([(p.y, p.x, named(o)) for o, p in
+                    ((o, o["geometry"].representative_point()) for o in outlines)],
+                   label_zoom([o["geometry"] for o in outlines])).add_to(m)
     return {"outlines": layer}
 
 
@@ -373,7 +375,7 @@ def build_suggestion_map(project_point, radius_m, suggestions, static_url, tile_
     centre = project_point or ((suggestions[0]["lat"], suggestions[0]["lon"]) if suggestions
                                else (0, 0))
     m = base_map(centre, 14, tile_url, tile_attribution)
-    layers = add_outlines(m, outlines or [])
+    layers = add_outlines(m, outlines or [], labels=not tile_url)
     if others and why_url:
         # under the numbered suggestions, which are markers (drawn above vector layers)
         layers["others"] = WhyNotLayer(others, why_url, space_url, words or {}).add_to(m)
@@ -413,7 +415,7 @@ def build_point_map(lat, lon, static_url, tile_url="", tile_attribution="", outl
     """A place where it stands, 500 m around it, and its nearest subway station and bus stop
     labelled with their names and distances; zoomed to show them all where they are near."""
     m = base_map((lat, lon), 16, tile_url, tile_attribution)
-    layers = add_outlines(m, outlines or [])
+    layers = add_outlines(m, outlines or [], labels=not tile_url)
     folium.Circle((lat, lon), radius=500, color="#475569", weight=1, fill=False,
                   dash_array="4 6").add_child(TextTooltip(_("500 m around"))).add_to(m)
     dlat = 500 / 111_000  # the 500 m circle is always in view
@@ -456,5 +458,5 @@ def build_picker_map(centre, static_url, tile_url="", tile_attribution="", outli
     """A map to click a place on (the page's script listens); neighbourhood outlines with
     their names stand in for a basemap offline."""
     m = base_map(centre, 12, tile_url, tile_attribution)
-    layers = add_outlines(m, outlines or [])
+    layers = add_outlines(m, outlines or [], labels=not tile_url)
     return render_parts(m, static_url, layers)

@@ -128,29 +128,34 @@ def test_four_workers_looking_at_once_start_a_pairing_once(seoul_app):
 
 
 def test_a_city_behind_utc_starts_on_its_own_day_too(seoul_app, monkeypatch):
+    def clock(hour, minute=0):
+        monkeypatch.setattr(days, "now", lambda: datetime(2027, 3, 2, hour, minute, tzinfo=UTC))
+
     with seoul_app.app_context():
         w = world()
         db.session.get(Space, w.place).city.timezone = "America/New_York"
         db.session.commit()
         first = _approved(w, date(2027, 3, 2))
+        # 04:59 UTC on 2 March is 23:59 on 1 March in New York: not its day yet, though it
+        # is already 2 March in UTC (and in Seoul): no lock taken, nothing started
+        clock(4, 59)
+        version = versioning.current()
+        assert start_due() == [] and versioning.current() == version
         last = _approved(w, date(2027, 2, 20), ends_on="2027-03-01",
                          project_id=project(w.group, hours="wed 10:00-12:00", n=3),
                          weekly_hours={"wed": ["10:00-12:00"]})
-        # 04:59 UTC on 2 March is 23:59 on 1 March in New York: the last day of one,
-        # the day before the other
-        monkeypatch.setattr(days, "now", lambda: datetime(2027, 3, 2, 4, 59, tzinfo=UTC))
+        # its last day, in New York, though UTC's 1 March has passed
         assert start_due() == [last] and _status(first) == "approved"
-        monkeypatch.setattr(days, "now", lambda: datetime(2027, 3, 2, 5, 0, tzinfo=UTC))
+        clock(5)
         assert start_due() == [first]
-        version = versioning.current()
-        monkeypatch.setattr(days, "now", lambda: datetime(2027, 3, 2, 6, 0, tzinfo=UTC))
-        assert start_due() == [] and versioning.current() == version  # nothing locked
 
 
-def test_looking_when_nothing_is_due_takes_no_lock(seoul_app):
+def test_looking_when_nothing_is_due_takes_no_lock(seoul_app, monkeypatch):
     with seoul_app.app_context():
         w = world()
-        later = _approved(w, TODAY + timedelta(days=1))
+        later = _approved(w, date(2027, 3, 3))
+        # 21:00 on 2 March in Seoul: a day somewhere (UTC+14) is already 3 March
+        monkeypatch.setattr(days, "now", lambda: datetime(2027, 3, 2, 12, 0, tzinfo=UTC))
         version = versioning.current()
         assert start_due() == [] and versioning.current() == version
         assert _status(later) == "approved"

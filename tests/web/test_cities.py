@@ -32,6 +32,27 @@ def test_a_city_chosen_on_one_page_is_the_city_of_the_next(client):
     assert "Baltimore" not in page[page.index("<main"):page.index("</main>")]
 
 
+def test_a_place_page_is_in_its_citys_language_whatever_city_was_last_chosen(client):
+    page = client.get("/projects?city=seoul").get_data(as_text=True)
+    project = re.search(r'href="/projects/(\d+)"', page).group(1)
+    client.get("/projects?city=baltimore")
+    french = {"Accept-Language": "fr-FR"}  # a language we do not have: the city decides
+    assert '<html lang="ko">' in client.get(f"/projects/{project}", headers=french).get_data(
+        as_text=True)
+    assert '<html lang="en">' in client.get("/projects", headers=french).get_data(as_text=True)
+
+
+def test_the_switch_keeps_the_overviews_choices_and_waits_for_its_button(client):
+    page = client.get("/overview?city=seoul&measure=open_projects&sort=name&order=asc"
+                      ).get_data(as_text=True)
+    switch = page[page.index('<form class="d-flex ms-auto city-switch"'):]
+    switch = switch[:switch.index("</form>")]
+    for name, value in (("measure", "open_projects"), ("sort", "name"), ("order", "asc")):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in switch
+    assert "onchange" not in switch and '<button class="btn btn-sm btn-light ms-1 text-nowrap" ' \
+        'type="submit">' in switch
+
+
 def test_pages_about_a_place_or_project_lead_on_in_its_city(client):
     page = client.get("/projects?city=baltimore").get_data(as_text=True)
     project = re.search(r'href="/projects/(\d+)"', page).group(1)
@@ -43,6 +64,8 @@ def test_pages_about_a_place_or_project_lead_on_in_its_city(client):
 def test_a_city_no_longer_loaded_is_forgotten_not_an_error(client):
     client.set_cookie("spacematch_city", "atlantis")
     page = client.get("/projects")
+    assert "spacematch_city=;" in page.headers["Set-Cookie"]  # the cookie goes
+    assert client.get_cookie("spacematch_city") is None
     text = page.get_data(as_text=True)
     main = text[text.index("<main"):text.index("</main>")]
     assert page.status_code == 200 and "Baltimore" not in main
