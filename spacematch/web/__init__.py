@@ -81,7 +81,8 @@ def home():
     summary = catalogue.summarise_city(city)
     parts = build_city_map(summary.centre, catalogue.district_outlines(city),
                            catalogue.listed_space_points(city), _static, *_tiles(),
-                           space_url=url_for("web.space", space_id=0))
+                           space_url=url_for("web.space", space_id=0),
+                           area_url=url_for("overview.area", area_id=0))
     return render_template("home.html", city=city, summary=summary,
                            map=parts)
 

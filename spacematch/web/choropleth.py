@@ -6,30 +6,13 @@ import json
 
 import folium
 import shapely
-from folium.template import Template
 
 from ..domain.classes import class_of
-from .maps import FieldsTooltip, TextTooltip, base_map, render_parts
+from .maps import FieldsTooltip, OpenOnClick, TextTooltip, base_map, render_parts
 
 # light to dark, readable on white; grey (with a pattern in the legend) for no figure
 PALETTE = ("#eff6ff", "#bfdbfe", "#60a5fa", "#2563eb", "#1e3a8a")
 MISSING = "#d1d5db"
-
-
-class OpenOnClick(folium.MacroElement):
-    """A click on an area opens its page (its ``url`` property, built by the server)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-            {{ this._parent.get_name() }}.on('click', function (e) {
-                var f = e.layer && e.layer.feature;
-                if (f && f.properties.url) { window.location.href = f.properties.url; }
-            });
-        {% endmacro %}""")
-
-    def __init__(self):
-        super().__init__()
-        self._name = "OpenOnClick"
 
 
 def colour_of(value, breaks) -> str:

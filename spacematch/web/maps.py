@@ -237,6 +237,22 @@ def label_zoom(shapes, min_px: float = 90) -> float:
     return round(float(np.log2(min_px * 360 / (256 * median))), 2)
 
 
+class OpenOnClick(folium.MacroElement):
+    """A click on an area opens its page (its ``url`` property, built by the server)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.on('click', function (e) {
+                var f = e.layer && e.layer.feature;
+                if (f && f.properties.url) { window.location.href = f.properties.url; }
+            });
+        {% endmacro %}""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "OpenOnClick"
+
+
 class Handle(folium.MacroElement):
     """Publishes the map and its named layers to the page (see ``_PAGE_JS``); added last, so
     every layer exists when it runs."""
@@ -297,14 +313,16 @@ def base_map(centre, zoom: int, tile_url: str = "", tile_attribution: str = "",
 
 
 def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attribution="",
-                   space_url="/spaces/0"):
-    """A map of a city's districts (base layer) and listed spaces (clustered points)."""
+                   space_url="/spaces/0", area_url="/areas/0"):
+    """A map of a city's districts (base layer; a click opens a district's page) and listed
+    spaces (clustered points)."""
     m = base_map(centre, 11, tile_url, tile_attribution, prefer_canvas=True)
     layers = {}
     if districts:
         features = [
             {"type": "Feature",
-             "properties": {"name": named(d), "spaces": d["listed_spaces"]},
+             "properties": {"name": named(d), "spaces": d["listed_spaces"],
+                            "url": area_url[:-1] + str(int(d["id"]))},
              "geometry": json.loads(shapely.to_geojson(
                  shapely.simplify(d["geometry"], 0.0003, preserve_topology=True)))}
             for d in districts
@@ -318,6 +336,7 @@ def build_city_map(centre, districts, spaces, static_url, tile_url="", tile_attr
             tooltip=FieldsTooltip(fields=["name", "spaces"],
                                   aliases=["", _("listed spaces")]),
         ).add_to(m)
+        OpenOnClick().add_to(layers["districts"])
         if not tile_url:  # a basemap names its places itself
             AreaLabels([(p.y, p.x, named(d)) for d, p in
                         ((d, d["geometry"].representative_point()) for d in districts)],

@@ -46,6 +46,11 @@ def test_home_page_renders_districts_and_clustered_spaces(server, page, demo_sql
                                     use_inner_text=True)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"home-{city}.png"))
+    # a click where the hover was opens the district's page, as the page says
+    page.mouse.down()
+    page.mouse.up()
+    page.wait_for_url(f"**/areas/{busiest['id']}")
+    expect(page.locator("h1")).to_contain_text(busiest["name_en"] or busiest["name"])
     assert problems == []
 
 
