@@ -128,6 +128,7 @@ class PairingPage:
     conflicts: list[ClashView]  # approved or active pairings it clashes with
     place_point: tuple[float, float]  # (lat, lon)
     project_point: tuple[float, float] | None
+    city: str = ""  # the place's city's slug
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,8 @@ def pairing_page(actor, match_id: int) -> PairingPage:
     project = match.project.preferred_location
     point = to_shape(project) if project is not None else None
     return PairingPage(view_of(match), timeline, workflow.available(state_of(match), parties),
-                       found, (place.y, place.x), (point.y, point.x) if point else None)
+                       found, (place.y, place.x), (point.y, point.x) if point else None,
+                       match.space.city.slug)
 
 
 def _loaded(stmt):

@@ -456,9 +456,11 @@ def build_point_map(lat, lon, static_url, tile_url="", tile_attribution="", outl
 
 
 def build_pair_map(place_point, project_point, place_title, project_title, static_url,
-                   tile_url="", tile_attribution=""):
-    """A pairing: the place, and the project's preferred location when it has one."""
+                   tile_url="", tile_attribution="", outlines=None):
+    """A pairing: the place, and the project's preferred location when it has one, among
+    the named areas around them."""
     m = base_map(place_point, 15, tile_url, tile_attribution)
+    layers = add_outlines(m, outlines or [], labels=not tile_url)
     folium.CircleMarker(place_point, radius=9, color="#ffffff", weight=2, fill=True,
                         fill_color="#1f6feb", fill_opacity=1,
                         ).add_child(TextTooltip(place_title)).add_to(m)
@@ -468,9 +470,13 @@ def build_pair_map(place_point, project_point, place_title, project_title, stati
                             fill_color="#f59e0b", fill_opacity=1, weight=3,
                             ).add_child(tooltip).add_to(m)
         lats, lons = (place_point[0], project_point[0]), (place_point[1], project_point[1])
-        if lats[0] != lats[1] or lons[0] != lons[1]:
-            m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40))
-    return render_parts(m, static_url)
+        # at least 300 m around the place: neighbours close together are not a street view
+        dlat = 300 / 111_000
+        dlon = dlat / max(np.cos(np.radians(place_point[0])), 0.1)
+        lats += (place_point[0] - dlat, place_point[0] + dlat)
+        lons += (place_point[1] - dlon, place_point[1] + dlon)
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40))
+    return render_parts(m, static_url, layers)
 
 
 def build_picker_map(centre, static_url, tile_url="", tile_attribution="", outlines=None):

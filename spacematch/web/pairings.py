@@ -21,7 +21,7 @@ from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 
 from ..domain import workflow
 from ..domain.errors import N_, Conflict, NotFound, ValidationError
-from ..services import catalogue, pairing_views, pairings
+from ..services import catalogue, matching, pairing_views, pairings
 from ..services import decisions as history
 from . import _static, _tiles
 from .auth import actor
@@ -175,6 +175,7 @@ def pairing(match_id: int):
 def _pairing_page(match_id: int, failed: str | None = None, form: ActionForm | None = None,
                   error: str | None = None, status: int = 200):
     page = pairing_views.pairing_page(actor(), match_id)
+    city = page_city(page.city)  # the header leads on, and the page speaks, in its city
     # the form that was sent stays, with its problems, even where the step is not open now
     shown = [*page.actions, *([failed] if failed and failed not in page.actions else [])]
     forms = {a: (form if a == failed and form is not None else ActionForm(formdata=None))
@@ -187,8 +188,10 @@ def _pairing_page(match_id: int, failed: str | None = None, form: ActionForm | N
         else:
             f.message.label.text = _("Message with “%(action)s” (optional)",
                                      action=ACTION_LABELS[name])
+    lat, lon = page.place_point
     parts = build_pair_map(page.place_point, page.project_point, page.pairing.place_title,
-                           page.pairing.project_title, _static, *_tiles())
+                           page.pairing.project_title, _static, *_tiles(),
+                           outlines=matching.outlines_near(city, lon, lat, 1500))
     return render_template("pairing.html", page=page, p=page.pairing, forms=forms,
                            labels=ACTION_LABELS, statuses=STATUS_LABELS, error=error,
                            map=parts), status

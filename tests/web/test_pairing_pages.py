@@ -97,6 +97,9 @@ def test_a_group_asks_the_owner_accepts_and_an_official_approves(seoul_app):
     assert _status(w["group"], pairing) == "Requested"
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
     assert 'data-action="withdraw"' in page and 'data-action="accept"' not in page
+    # its map is among the named areas around the place, and says which dot is which
+    assert '"outlines": geo_json_' in page and '"Sajik-dong"' in page
+    assert 'data-testid="map-legend"' in page and ">the place<" in page
 
     # only the parties and officials see it; only the owner may accept
     assert w["other"].get(f"/pairings/{pairing}").status_code == 403
