@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import threading
@@ -29,12 +29,13 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# the first space marker in the page (a cluster bubble, a marker, or a map that says it drew
-# points on a canvas with data-first-markers) and the map saying every one is placed
+# the first space marker in the page (a cluster bubble, a marker that is no area's name, or a
+# map that says it drew points on a canvas with data-first-markers) and the map saying every
+# one is placed
 WATCH = """
 new MutationObserver(function (changes, me) {
     if (!window.__firstMarker && document.querySelector(
-            '.sm-cluster, .leaflet-marker-icon, [data-first-markers]')) {
+            '.sm-cluster, .leaflet-marker-icon:not(.sm-area-label), [data-first-markers]')) {
         window.__firstMarker = performance.now();
     }
     if (!window.__allPlaced && document.querySelector('[data-map-ready="1"]')) {
@@ -88,17 +89,11 @@ def fill(app, n: int, seed: int = 0) -> float:
 
 
 def serve(app) -> tuple[str, object]:
-    import logging
-
     from waitress.server import create_server
 
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # busy is what we measure
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)  # a free port, held
     threading.Thread(target=server.run, daemon=True).start()
-    return f"http://127.0.0.1:{port}", server
+    return f"http://127.0.0.1:{server.effective_port}", server
 
 
 def measure(url: str, timeout_ms: int = 300_000) -> dict:
@@ -156,6 +151,7 @@ def main(argv=None) -> int:
     if not os.path.exists(CHROMIUM):
         print("bench_ui needs Chromium (Debian package chromium)", file=sys.stderr)
         return 2
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # busy is what we measure
     with tempfile.TemporaryDirectory(prefix="spacematch-bench-ui-") as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
             print(json.dumps(run_size(n, Path(args.city), Path(tmp))), flush=True)

@@ -16,9 +16,10 @@ from .catalogue import CityInfo, listed_space_points
 from .indexes import state
 from .plan_options import parse_number
 
-# a view with this many spaces or fewer, or this close, shows each one
+# a view with this many spaces or fewer shows each one; this close, up to POINTS_MAX
 DETAIL_MAX = 1500
 DETAIL_ZOOM = 16
+POINTS_MAX = 5000
 CELL_PX = 64
 KINDS = tuple(OWNER_KINDS)  # owner kinds by code number, as the points carry them
 
@@ -44,10 +45,11 @@ def parse_view(args) -> tuple[tuple[float, float, float, float], float]:
     except ValueError:
         raise ValidationError(FieldProblem(
             "bbox", N_("must be four numbers: west,south,east,north"))) from None
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+    if not all(np.isfinite((west, south, east, north))) or not (west < east and south < north):
         raise ValidationError(FieldProblem(
             "bbox", N_("must run west to east and south to north, in degrees")))
-    return (west, south, east, north), zoom
+    # a map zoomed out or panned past the date line asks beyond the world: the world
+    return (max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0)), zoom
 
 
 def city_points(city: CityInfo) -> PointSet:
@@ -80,7 +82,7 @@ def view_points(city: CityInfo, bbox, zoom: float) -> dict:
     people]; ``total`` spaces in view."""
     points = city_points(city)
     here = np.flatnonzero(inside(points.lon, points.lat, bbox))
-    if len(here) <= DETAIL_MAX or zoom >= DETAIL_ZOOM:
+    if len(here) <= DETAIL_MAX or (zoom >= DETAIL_ZOOM and len(here) <= POINTS_MAX):
         return {"version": points.version, "total": int(len(here)), "clusters": [],
                 "points": [_detail(points.rows[i]) for i in here], "kinds": list(KINDS)}
     cells = grid(points.lon[here], points.lat[here], zoom, CELL_PX)

@@ -53,13 +53,46 @@ def test_up_close_each_space_comes_with_what_its_popup_says(client, demo_sqlite_
 
 @pytest.mark.parametrize(("query", "field"), [
     ("bbox=1,2,3&zoom=11", "bbox"), ("bbox=a,b,c,d&zoom=11", "bbox"),
-    ("bbox=127,37,126,38&zoom=11", "bbox"), (f"bbox={BALTIMORE}", "zoom"),
+    ("bbox=127,37,126,38&zoom=11", "bbox"), ("bbox=nan,1,2,3&zoom=11", "bbox"),
+    (f"bbox={BALTIMORE}", "zoom"),
     (f"bbox={BALTIMORE}&zoom=99", "zoom"), (f"bbox={BALTIMORE}&zoom=nan", "zoom"),
 ])
 def test_a_bad_view_is_a_400_naming_the_field(client, query, field):
     answer = client.get(f"/api/cities/baltimore/points?{query}")
     assert answer.status_code == 400
     assert [f["field"] for f in answer.get_json()["error"]["fields"]] == [field]
+
+
+def test_a_view_past_the_edges_of_the_world_is_the_world(client, demo_sqlite_app):
+    body = client.get("/api/cities/baltimore/points?bbox=-400,-100,400,100&zoom=2").get_json()
+    assert body["total"] == _listed(demo_sqlite_app, "baltimore")
+
+
+def test_a_changed_place_is_in_the_next_answer(client, demo_sqlite_app):
+    from spacematch.db.models import User
+    from spacematch.services.spaces import update_space
+
+    with demo_sqlite_app.app_context():
+        space = db.session.scalars(select(Space).join(City).where(
+            City.slug == "seoul", Space.status == "listed").order_by(Space.id)).first()
+        lon, lat = db.session.execute(select(func.ST_X(Space.location),
+                                             func.ST_Y(Space.location))
+                                      .where(Space.id == space.id)).one()
+        owner, space_id = db.session.get(User, space.owner_id), space.id
+    url = (f"/api/cities/seoul/points?bbox={lon - 0.001},{lat - 0.001},{lon + 0.001},"
+           f"{lat + 0.001}&zoom=17")
+    before = client.get(url).get_json()
+    assert space_id in [p[3] for p in before["points"]]
+    with demo_sqlite_app.app_context():
+        update_space(owner, space_id, {"title": "새 이름"})
+        db.session.remove()
+    after = client.get(url).get_json()
+    assert after["version"] > before["version"]
+    assert next(p for p in after["points"] if p[3] == space_id)[4] == "새 이름"
+    with demo_sqlite_app.app_context():
+        update_space(owner, space_id, {"status": "paused"})
+        db.session.remove()
+    assert space_id not in [p[3] for p in client.get(url).get_json()["points"]]
 
 
 def test_points_are_revalidated_with_the_catalogue_version(client):
