@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
+from ..domain.errors import NotFound
 from ..services import catalogue
 from ..services.catalogue import CityInfo
 
@@ -27,8 +28,10 @@ def page_city(asked: str | None = None) -> CityInfo | None:
         city = None
         remembered = request.cookies.get(COOKIE)
         if remembered:
-            city = next((c for c in catalogue.list_cities() if c.slug == remembered), None)
-            g.forget_city = city is None  # no longer loaded: the cookie goes
+            try:
+                city = catalogue.pick_city(remembered)
+            except NotFound:  # no longer loaded: the cookie goes
+                g.forget_city = True
         city = city or catalogue.pick_city(None, current_app.config.get("SPACEMATCH_DEFAULT_CITY"))
     g.page_city = city
     return city

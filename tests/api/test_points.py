@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from spacematch.db.models import City, Space
+from spacematch.db.models import City, Space, User
 from spacematch.extensions import db
 from spacematch.services import points as service
 
@@ -17,6 +17,18 @@ def _listed(app, slug):
     with app.app_context():
         return db.session.scalar(select(func.count(Space.id)).join(City)
                                  .where(City.slug == slug, Space.status == "listed"))
+
+
+def _first_seoul_space(app) -> dict:
+    """The first listed space of Seoul: its id, place, title, kind and owner."""
+    with app.app_context():
+        space = db.session.scalars(select(Space).join(City).where(
+            City.slug == "seoul", Space.status == "listed").order_by(Space.id)).first()
+        lon, lat = db.session.execute(select(func.ST_X(Space.location),
+                                             func.ST_Y(Space.location))
+                                      .where(Space.id == space.id)).one()
+        return {"id": space.id, "lon": lon, "lat": lat, "title": space.title,
+                "kind": space.owner_kind, "owner": db.session.get(User, space.owner_id)}
 
 
 def test_a_whole_city_comes_as_counts_that_add_up_to_every_listed_space(client,
@@ -34,17 +46,12 @@ def test_a_whole_city_comes_as_counts_that_add_up_to_every_listed_space(client,
 
 
 def test_up_close_each_space_comes_with_what_its_popup_says(client, demo_sqlite_app):
-    with demo_sqlite_app.app_context():
-        space = db.session.scalars(select(Space).join(City).where(
-            City.slug == "seoul", Space.status == "listed").order_by(Space.id)).first()
-        lon, lat = db.session.execute(select(func.ST_X(Space.location),
-                                             func.ST_Y(Space.location))
-                                      .where(Space.id == space.id)).one()
-        title, kind = space.title, space.owner_kind
+    space = _first_seoul_space(demo_sqlite_app)
+    lon, lat, title, kind = space["lon"], space["lat"], space["title"], space["kind"]
     box = f"{lon - 0.002},{lat - 0.002},{lon + 0.002},{lat + 0.002}"
     body = client.get(f"/api/cities/seoul/points?bbox={box}&zoom=17").get_json()
     assert body["clusters"] == [] and body["total"] == len(body["points"]) >= 1
-    mine = next(p for p in body["points"] if p[3] == space.id)
+    mine = next(p for p in body["points"] if p[3] == space["id"])
     assert mine[:2] == [round(lat, 5), round(lon, 5)] and mine[4] == title
     assert body["kinds"][mine[2]] == kind
     for p in body["points"]:
@@ -69,16 +76,10 @@ def test_a_view_past_the_edges_of_the_world_is_the_world(client, demo_sqlite_app
 
 
 def test_a_changed_place_is_in_the_next_answer(client, demo_sqlite_app):
-    from spacematch.db.models import User
     from spacematch.services.spaces import update_space
 
-    with demo_sqlite_app.app_context():
-        space = db.session.scalars(select(Space).join(City).where(
-            City.slug == "seoul", Space.status == "listed").order_by(Space.id)).first()
-        lon, lat = db.session.execute(select(func.ST_X(Space.location),
-                                             func.ST_Y(Space.location))
-                                      .where(Space.id == space.id)).one()
-        owner, space_id = db.session.get(User, space.owner_id), space.id
+    space = _first_seoul_space(demo_sqlite_app)
+    lon, lat, owner, space_id = space["lon"], space["lat"], space["owner"], space["id"]
     url = (f"/api/cities/seoul/points?bbox={lon - 0.001},{lat - 0.001},{lon + 0.001},"
            f"{lat + 0.001}&zoom=17")
     before = client.get(url).get_json()
